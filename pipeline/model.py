@@ -1,0 +1,97 @@
+"""The data every stage shares: edits proposed on a stage's input, and the changes they become.
+
+A stage never rewrites text by itself: it returns `Edit`s, non-overlapping spans of its input with
+their replacement. `pipeline.alignment` applies them and maps every edit back to the raw file, so each
+repair becomes a `Change` that knows its raw location and can be undone exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace `text[start:end]` of a stage's input with `replacement`."""
+
+    start: int
+    end: int
+    replacement: str
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One recorded repair, located in the raw text and in the text of the stage that made it.
+
+    `raw_start`/`raw_end` are character offsets in the decoded raw text; `out_start` is where `after`
+    sits in the stage's output, which is what replaying the log backwards needs. `final_start`/
+    `final_end` place the change in the fully repaired text (for the TEI writer's `@target`).
+    """
+
+    stage: str
+    rule: str
+    reason: str
+    before: str
+    after: str
+    raw_start: int
+    raw_end: int
+    raw_line: int
+    raw_column: int
+    out_start: int
+    final_start: int
+    final_end: int
+
+    @property
+    def id(self) -> str:
+        # Anchored to the raw offset and the rule, so the id of a change does not move when an
+        # unrelated change appears earlier in the file; reviewers' decisions are keyed on it.
+        return f"chg-{self.rule}-{self.raw_start}"
+
+    def as_record(self) -> dict:
+        return {
+            "id": self.id,
+            "stage": self.stage,
+            "rule": self.rule,
+            "before": self.before,
+            "after": self.after,
+            "raw": {"start": self.raw_start, "end": self.raw_end, "line": self.raw_line,
+                    "column": self.raw_column},
+            "out_start": self.out_start,
+            "reason": self.reason,
+        }
+
+
+class InputError(Exception):
+    """A dump the pipeline cannot read, said in words a user can act on."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A place where a rule saw a possible defect but the evidence was too weak to repair it."""
+
+    start: int
+    end: int
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every stage may know about the document besides its text."""
+
+    lang: str | None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What a stage proposes on its input: edits to apply, doubts to show a reviewer."""
+
+    edits: list[Edit]
+    doubts: list[Doubt]

@@ -1,0 +1,156 @@
+"""Read a raw dump and decode it, deciding the character encoding from evidence in the bytes.
+
+The raw file itself is never written. What decoding decides (codec, byte order mark, line-ending
+convention) is kept on `Source` so that the TEI header records it and `verify` can re-encode the
+repaired-then-undone text to the exact raw bytes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.model import InputError
+
+_BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_MAGIC = {
+    b"%PDF": "a PDF file; extract its text first (for example with pdftotext)",
+    b"PK\x03\x04": "a ZIP archive (DOCX, ODT, EPUB…); convert it to text first",
+    b"\x89PNG": "a PNG image; run OCR on it first",
+    b"\xff\xd8\xff": "a JPEG image; run OCR on it first",
+    b"GIF8": "a GIF image; run OCR on it first",
+    b"\x1f\x8b": "a gzip archive; decompress it first",
+}
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    data: bytes
+    text: str
+    codec: str
+    newline: str
+    evidence: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    def encode(self, text: str) -> bytes:
+        """The inverse of decoding: repaired text with every change undone gives back `data`."""
+        if self.newline != "\n":
+            text = text.replace("\n", self.newline)
+        return text.encode(self.codec)
+
+
+def read(path: Path) -> Source:
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(str(path), "is a directory, not a dump") from None
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except PermissionError:
+        raise InputError(str(path), "cannot be read (permission denied)") from None
+    except OSError as error:
+        raise InputError(str(path), f"cannot be read ({error.strerror or error})") from None
+    return decode(path, data)
+
+
+def decode(path: Path, data: bytes) -> Source:
+    if not data:
+        raise InputError(str(path), "is empty: there is nothing to clean")
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(str(path), f"is {what}, not a text dump")
+    codec, evidence = _detect(path, data)
+    text = data.decode(codec)
+    _refuse_binary(path, text)
+    newline, note = _line_endings(text)
+    if newline != "\n":
+        text = text.replace(newline, "\n")
+        evidence += f"; {note}"
+    return Source(path, data, text, codec, newline, evidence)
+
+
+def _detect(path: Path, data: bytes) -> tuple[str, str]:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                data.decode(codec)
+            except UnicodeDecodeError as error:
+                raise InputError(str(path), f"starts with a {codec} byte order mark but byte "
+                                 f"{error.start} is not valid {codec}") from None
+            return codec, f"{codec} byte order mark"
+    try:
+        data.decode("utf-8")
+        return "utf-8", "valid UTF-8"
+    except UnicodeDecodeError as error:
+        utf8_error = error
+    wide = _utf16_or_32_without_bom(data)
+    if wide:
+        return wide, f"{wide} without byte order mark: NUL bytes at the positions ASCII text in " \
+                     f"{wide} leaves them"
+    if b"\x00" in data:
+        raise InputError(str(path), f"looks binary: NUL byte at offset {data.index(0)} "
+                         "and not valid UTF-8 or UTF-16")
+    where = f"not valid UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start})"
+    try:
+        data.decode("cp1252")
+        return "cp1252", f"{where}; decodes as Windows-1252 (the usual legacy encoding of " \
+                         "Western European dumps, a superset of Latin-1's printable range)"
+    except UnicodeDecodeError:
+        return "latin-1", f"{where}; not Windows-1252 either (byte 0x{data[utf8_error.start]:02x}" \
+                          " is unassigned there), decoded as Latin-1"
+
+
+def _utf16_or_32_without_bom(data: bytes) -> str | None:
+    """ASCII-heavy text in UTF-16/32 leaves NUL in fixed byte lanes; that pattern is the evidence."""
+    sample = data[:4096]
+    for width, codec_le, codec_be in ((4, "utf-32-le", "utf-32-be"), (2, "utf-16-le", "utf-16-be")):
+        if len(sample) < width * 2 or len(data) % width:
+            continue
+        lanes = [sample[i::width].count(0) / (len(sample) // width) for i in range(width)]
+        if width == 4 and lanes[1] > 0.9 and lanes[2] > 0.9 and lanes[3] > 0.9:
+            codec = codec_le
+        elif width == 4 and lanes[0] > 0.9 and lanes[1] > 0.9 and lanes[2] > 0.9:
+            codec = codec_be
+        elif width == 2 and lanes[1] > 0.5 and lanes[0] < 0.1:
+            codec = codec_le
+        elif width == 2 and lanes[0] > 0.5 and lanes[1] < 0.1:
+            codec = codec_be
+        else:
+            continue
+        try:
+            data.decode(codec)
+            return codec
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _refuse_binary(path: Path, text: str) -> None:
+    controls = [i for i, ch in enumerate(text[:65536]) if ch < " " and ch not in _TEXT_CONTROLS]
+    if len(controls) > max(8, len(text[:65536]) // 50):
+        raise InputError(str(path), f"looks binary: {len(controls)} control characters in its "
+                         f"first {min(len(text), 65536)} characters (first at character "
+                         f"{controls[0]})")
+
+
+def _line_endings(text: str) -> tuple[str, str]:
+    """A consistent CRLF (or old Mac CR) convention is a property of the file, decided once."""
+    crlf = text.count("\r\n")
+    if crlf and crlf == text.count("\n") == text.count("\r"):
+        return "\r\n", f"{crlf} CRLF line endings read as LF"
+    if "\n" not in text and text.count("\r") > 1:
+        return "\r", f"{text.count(chr(13))} CR line endings read as LF"
+    return "\n", ""

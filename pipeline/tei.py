@@ -1,0 +1,367 @@
+"""The TEI writer: the repaired markdown's syntax tree mapped to TEI P5, one function per node kind.
+
+The writer decides nothing about the text: every repair is already an edit in the markdown, and the
+writer maps syntax (headings, emphasis, links, block quotations, lists, front matter fields) to
+elements. It adds the header (source file, checksum, tool, rules, counts) and one provenance note per
+change in `standOff`, each pointing at the body element the change landed in.
+
+The layout is for `git diff`: one block element per line, notes one per line, and no element's
+reading text is ever re-indented.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from bisect import bisect_right
+from pathlib import Path
+
+import regex
+from lxml import etree
+
+from pipeline import __version__, frontmatter, markdown
+from pipeline.model import Change
+from pipeline.process import Result
+from pipeline.stages import STAGES
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_LANGUAGES = {"es": "Spanish", "en": "English", "fr": "French", "de": "German",
+              "pt": "Portuguese", "it": "Italian"}
+# Characters XML 1.0 cannot carry; a change that removed one shows it as <g>.
+_NOT_XML = regex.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
+_LAYOUT = {"TEI", "teiHeader", "fileDesc", "titleStmt", "publicationStmt", "sourceDesc", "bibl",
+           "encodingDesc", "appInfo", "application", "editorialDecl", "profileDesc", "langUsage",
+           "revisionDesc", "change", "list", "text", "body", "div", "quote", "standOff",
+           "listAnnotation", "byline", "table", "row"}
+
+
+def E(tag: str, attrib: dict | None = None, text: str | None = None) -> etree._Element:
+    element = etree.Element(f"{{{TEI_NS}}}{tag}", nsmap={None: TEI_NS})
+    for key, value in (attrib or {}).items():
+        element.set(f"{{{XML_NS}}}{key[4:]}" if key.startswith("xml:") else key, value)
+    if text is not None:
+        _append_text(element, text)
+    return element
+
+
+def sub(parent, tag: str, attrib: dict | None = None, text: str | None = None):
+    element = E(tag, attrib, text)
+    parent.append(element)
+    return element
+
+
+def _append_text(parent, text: str) -> None:
+    """Append text after the last child (or inside `parent`), XML-forbidden characters as <g>."""
+    pieces = _NOT_XML.split(text)
+    controls = _NOT_XML.findall(text)
+    for i, piece in enumerate(pieces):
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + piece
+        else:
+            parent.text = (parent.text or "") + piece
+        if i < len(controls):
+            parent.append(E("g", {"type": "unrepresentable",
+                                  "n": f"U+{ord(controls[i]):04X}"}))
+
+
+def write(result: Result, tei_path: Path) -> bytes:
+    """The TEI document for `result`, as bytes; `tei_path` only places the raw file relative to it."""
+    root = markdown.parse(result.text)
+    fields = _front_matter(result.text, root)
+    ids = _Ids(result)
+    body_builder = _Body(result, ids, fields)
+    body = body_builder.build(root)
+    tei = E("TEI", {"xml:lang": result.lang} if result.lang else None)
+    raw_ref = Path(os.path.relpath(result.source.path, tei_path.parent)).as_posix()
+    tei.append(_header(result, fields, raw_ref))
+    text_el = sub(tei, "text")
+    text_el.append(body)
+    stand_off = sub(tei, "standOff")
+    notes = sub(stand_off, "listAnnotation", {"type": "provenance"})
+    targets = body_builder.targets()
+    for change in result.changes:
+        notes.append(_note(change, ids.change(change), targets(change.final_start), raw_ref))
+    if result.doubts:
+        doubts = sub(stand_off, "listAnnotation", {"type": "doubts"})
+        for doubt in result.doubts:
+            doubts.append(E("note", {"type": "doubt", "subtype": doubt.stage, "n": doubt.rule,
+                                     "xml:id": ids.unique(doubt.id),
+                                     "target": "#" + targets(doubt.final_start)},
+                            f"Line {doubt.raw_line}, column {doubt.raw_column}: {doubt.reason}"))
+    if not len(notes):
+        stand_off.remove(notes)
+    if not len(stand_off):
+        tei.remove(stand_off)
+    _layout(tei, 0)
+    return (_DECLARATION + etree.tostring(tei, encoding="unicode") + "\n").encode("utf-8")
+
+
+def _front_matter(text: str, root: markdown.Node) -> dict:
+    first = root.children[0] if root.children else None
+    if first is None or first.kind != "MetadataBlock":
+        return {}
+    return frontmatter.read(text[first.start:first.end])
+
+
+class _Ids:
+    """Stable ids: derived from raw offsets, never from counters over the whole document."""
+
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        self.used: set[str] = set()
+
+    def unique(self, base: str) -> str:
+        candidate, n = base, 1
+        while candidate in self.used:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.used.add(candidate)
+        return candidate
+
+    def block(self, kind: str, final_start: int) -> str:
+        return self.unique(f"{kind}-{self.result.to_raw(final_start)}")
+
+    def change(self, change: Change) -> str:
+        return self.unique(change.id)
+
+
+class _Body:
+    """Builds `<body>` from the markdown tree and remembers where each block element landed."""
+
+    def __init__(self, result: Result, ids: _Ids, fields: dict) -> None:
+        self.result, self.ids, self.fields = result, ids, fields
+        self.spans: list[tuple[int, int, str]] = []  # (final start, final end, xml:id), in order
+
+    def build(self, root: markdown.Node) -> etree._Element:
+        body = E("body")
+        blocks = [b for b in root.children if b.kind != "MetadataBlock"]
+        headings = sorted({b.level for b in blocks if b.kind == "Heading"})
+        division = "article" if self.fields.get("type") == "compilation" else "section"
+        stack = [(0, body)]
+        if headings and blocks and blocks[0].kind != "Heading":
+            stack.append((headings[0], self._div(body, division, blocks[0].start)))
+        self._byline(stack[-1][1], root)
+        for block in blocks:
+            if block.kind == "Heading":
+                rank = headings.index(block.level) + 1
+                while len(stack) > 1 and stack[-1][0] >= rank:
+                    stack.pop()
+                div = self._div(stack[-1][1], division if rank == 1 else "section", block.start)
+                stack.append((rank, div))
+                self._leaf(div, "head", block)
+                continue
+            self.block(stack[-1][1], block)
+        if not len(body):
+            self._leaf(body, "p", markdown.Node("Paragraph", 0, 0))
+        return body
+
+    def _div(self, parent, kind: str, start: int):
+        div = sub(parent, "div", {"type": kind, "xml:id": self.ids.block("div", start)})
+        return div
+
+    def _byline(self, parent, root: markdown.Node) -> None:
+        byline = self.fields.get("byline")
+        if isinstance(byline, str) and root.children:
+            meta = root.children[0]
+            element = sub(parent, "byline", {"xml:id": self.ids.block("byline", meta.start)})
+            sub(element, "docAuthor", text=byline)
+            self.spans.append((meta.start, meta.end, element.get(f"{{{XML_NS}}}id")))
+
+    def _leaf(self, parent, tag: str, node: markdown.Node, attrib: dict | None = None):
+        element = sub(parent, tag, {**(attrib or {}), "xml:id": self.ids.block(tag, node.start)})
+        for child in node.children:
+            self.inline(element, child)
+        self.spans.append((node.start, node.end, element.get(f"{{{XML_NS}}}id")))
+        return element
+
+    def block(self, parent, node: markdown.Node) -> None:
+        kind = node.kind
+        if kind == "Paragraph":
+            self._leaf(parent, "p", node)
+        elif kind == "Heading":  # inside a quotation or list: no division to open
+            self._leaf(parent, "p", node, {"rend": f"h{node.level}"})
+        elif kind == "BlockQuote":
+            quote = sub(parent, "quote", {"xml:id": self.ids.block("quote", node.start)})
+            for child in node.children:
+                self.block(quote, child)
+            if not len(quote):
+                self._leaf(quote, "p", markdown.Node("Paragraph", node.start, node.start))
+        elif kind == "List":
+            ordered = node.ordered_start is not None
+            lst = sub(parent, "list", {"rend": "numbered" if ordered else "bulleted",
+                                       "xml:id": self.ids.block("list", node.start)})
+            for item in node.children:
+                self._item(lst, item)
+        elif kind in ("CodeBlock", "HtmlBlock"):
+            code = self._leaf(parent, "ab", node, {"type": "code" if kind == "CodeBlock"
+                                                   else "html"})
+            code.set(f"{{{XML_NS}}}space", "preserve")
+        elif kind == "Table":
+            self._table(parent, node)
+        elif kind == "Rule":
+            sub(parent, "milestone", {"unit": "section", "rend": "rule"})
+        else:
+            self._leaf(parent, "p", node)
+
+    def _item(self, lst, item: markdown.Node) -> None:
+        if any(child.kind in ("Paragraph", "List", "BlockQuote", "CodeBlock", "Heading",
+                              "HtmlBlock", "Table") for child in item.children):
+            element = sub(lst, "item", {"xml:id": self.ids.block("item", item.start)})
+            for child in item.children:
+                if child.kind in ("Paragraph", "List", "BlockQuote", "CodeBlock", "Heading",
+                                  "HtmlBlock", "Table"):
+                    self.block(element, child)
+                else:
+                    self._leaf(element, "p", markdown.Node("Paragraph", child.start, child.end,
+                                                           children=[child]))
+        else:
+            self._leaf(lst, "item", item)
+
+    def _table(self, parent, node: markdown.Node) -> None:
+        table = sub(parent, "table", {"xml:id": self.ids.block("table", node.start)})
+        for part in node.children:
+            rows = part.children if part.kind == "TableHead" and part.children and \
+                part.children[0].kind == "TableRow" else [part]
+            for row in rows:
+                row_el = sub(table, "row", {"role": "label"} if part.kind == "TableHead" else None)
+                for cell in row.children:
+                    self._leaf(row_el, "cell", cell)
+
+    def inline(self, parent, node: markdown.Node) -> None:
+        kind = node.kind
+        if kind in ("Text", "Html", "InlineHtml", "InlineMath", "DisplayMath"):
+            _append_text(parent, node.text)
+        elif kind == "Code":
+            sub(parent, "code", text=node.text)
+        elif kind == "SoftBreak":
+            _append_text(parent, "\n")
+        elif kind == "HardBreak":
+            _append_text(parent, "\n")
+            sub(parent, "lb")
+        elif kind in ("Emphasis", "Strong", "Strikethrough"):
+            rend = {"Emphasis": "italic", "Strong": "bold", "Strikethrough": "strikethrough"}[kind]
+            element = sub(parent, "hi", {"rend": rend})
+            for child in node.children:
+                self.inline(element, child)
+        elif kind == "Link":
+            # A lost target is an empty one by now (the links stage recorded it); TEI allows a
+            # <ref> without @target, which says exactly that: a reference whose target is unknown.
+            element = sub(parent, "ref", {"target": node.dest} if node.dest else None)
+            for child in node.children:
+                self.inline(element, child)
+        elif kind == "Image":
+            element = sub(parent, "figure")
+            if node.dest:
+                sub(element, "graphic", {"url": node.dest})
+            desc = sub(element, "figDesc")
+            for child in node.children:
+                self.inline(desc, child)
+        else:
+            for child in node.children:
+                self.inline(parent, child)
+
+    def targets(self):
+        """A function from a repaired-text offset to the id of the block element there."""
+        spans = sorted(self.spans)
+        starts = [s for s, _, _ in spans]
+
+        def target(pos: int) -> str:
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and pos <= spans[i][1]:
+                return spans[i][2]
+            following = min(i + 1, len(spans) - 1)
+            return spans[following][2]
+
+        return target
+
+
+def _header(result: Result, fields: dict, raw_ref: str) -> etree._Element:
+    source = result.source
+    header = E("teiHeader")
+    file_desc = sub(header, "fileDesc")
+    title_stmt = sub(file_desc, "titleStmt")
+    title = fields.get("title") if isinstance(fields.get("title"), str) else None
+    sub(title_stmt, "title", text=title or source.path.name)
+    author = fields.get("byline") or fields.get("author")
+    if isinstance(author, str):
+        sub(title_stmt, "author", text=author)
+    publication = sub(file_desc, "publicationStmt")
+    sub(publication, "p", text=f"Cleaned from a raw dump by pipeline {__version__}; "
+                               "not published.")
+    source_desc = sub(file_desc, "sourceDesc")
+    bibl = sub(source_desc, "bibl")
+    sub(bibl, "ref", {"type": "raw", "target": raw_ref}, source.path.name)
+    sub(bibl, "idno", {"type": "sha256"}, source.sha256)
+    extent = sub(bibl, "extent")
+    sub(extent, "measure", {"unit": "byte", "quantity": str(len(source.data))},
+        f"{len(source.data)} bytes")
+    sub(bibl, "note", {"type": "encoding", "n": source.codec + (
+        "" if source.newline == "\n" else "+" + {"\r\n": "crlf", "\r": "cr"}[source.newline])},
+        f"Decoded as {source.codec}: {source.evidence}.")
+    encoding_desc = sub(header, "encodingDesc")
+    app_info = sub(encoding_desc, "appInfo")
+    application = sub(app_info, "application", {"ident": "pipeline", "version": __version__})
+    sub(application, "label", text="pipeline")
+    editorial = sub(encoding_desc, "editorialDecl")
+    for stage in STAGES:
+        for rule, description in stage.RULES.items():
+            sub(editorial, "p", {"n": f"{stage.NAME}/{rule}"}, description)
+    if result.lang:
+        profile = sub(header, "profileDesc")
+        usage = sub(profile, "langUsage")
+        sub(usage, "language", {"ident": result.lang},
+            f"{_LANGUAGES[result.lang]} (detected: {result.lang_evidence})")
+    revision = sub(header, "revisionDesc")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    for stage in result.stages:
+        counts = result.counts(stage)
+        attrib = {"n": stage}
+        if epoch:
+            attrib["when"] = time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
+        change = sub(revision, "change", attrib,
+                     f"Stage {stage}: {sum(counts.values())} changes.")
+        if counts:
+            listing = sub(change, "list")
+            for rule, count in sorted(counts.items()):
+                sub(listing, "item", {"n": rule}, f"{rule}: {count}")
+    return header
+
+
+def _note(change: Change, note_id: str, target: str, raw_ref: str) -> etree._Element:
+    note = E("note", {"type": "provenance", "subtype": change.stage, "n": change.rule,
+                      "xml:id": note_id, "target": "#" + target})
+    choice = sub(note, "choice")
+    sub(choice, "orig", text=change.before)
+    sub(choice, "reg", text=change.after)
+    sub(note, "ptr", {"type": "raw", "target": f"{raw_ref}#char={change.raw_start},"
+                                                f"{change.raw_end}"})
+    sub(note, "num", {"type": "stage-offset", "value": str(change.out_start)})
+    sub(note, "label", text=f"line {change.raw_line}, column {change.raw_column}")
+    sub(note, "p", text=change.reason)
+    return note
+
+
+def _layout(element, depth: int) -> None:
+    """Put structural elements' children one per line; leave reading text as it is."""
+    name = etree.QName(element).localname
+    if name not in _LAYOUT or name in _LEAF_BLOCKS:
+        return
+    if name == "change" and not len(element):
+        return
+    if (element.text or "").strip():
+        if name != "change":
+            return
+    children = list(element)
+    if not children:
+        return
+    indent = "\n" + "  " * (depth + 1)
+    if not (element.text or "").strip():
+        element.text = indent
+    for child in children:
+        _layout(child, depth + 1)
+        if not (child.tail or "").strip():
+            child.tail = indent
+    children[-1].tail = "\n" + "  " * depth
