@@ -1,0 +1,61 @@
+"""The case tables: for each defect family, raw dumps and the repaired markdown they must give.
+
+Each `tests/cases/<family>.json` is a list of cases:
+  label     short name, unique in its file
+  lang      the language the case is written in (es, en, fr, de, pt, it)
+  raw       the dump as a converter left it
+  expected  the repaired markdown after all stages (== raw, modulo rules listed, for negatives)
+  rules     the exact set of rules that must fire ([] for a case that must stay unchanged)
+  comment   where this damage comes from, or why the text must be left alone
+
+Every case is also replayed: undoing its changes must give back the raw bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline import alignment, process, source
+from pipeline.stages import NAMES
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _cases():
+    for table in sorted(CASES.glob("*.json")):
+        for case in json.loads(table.read_text(encoding="utf-8")):
+            yield pytest.param(case, id=f"{table.stem}:{case['label']}")
+
+
+def _repair(case):
+    return process.repair(source.decode(Path(f"{case['label']}.md"), case["raw"].encode()))
+
+
+@pytest.mark.parametrize("case", list(_cases()))
+def test_case_repairs_as_expected(case):
+    result = _repair(case)
+    assert result.text == case["expected"], case["comment"]
+    assert {change.rule for change in result.changes} == set(case["rules"]), case["comment"]
+
+
+@pytest.mark.parametrize("case", list(_cases()))
+def test_case_replays_to_raw(case):
+    result = _repair(case)
+    text = result.text
+    for k in reversed(range(len(NAMES))):
+        records = [(c.out_start, c.before, c.after) for c in result.changes if c.stage == NAMES[k]]
+        text = alignment.undo(text, records)
+    assert result.source.encode(text) == case["raw"].encode()
+
+
+def test_tables_have_positive_and_negative_cases_in_several_languages():
+    for table in sorted(CASES.glob("*.json")):
+        cases = json.loads(table.read_text(encoding="utf-8"))
+        labels = [case["label"] for case in cases]
+        assert len(labels) == len(set(labels)), f"{table.name}: duplicate labels"
+        assert any(case["rules"] for case in cases), f"{table.name}: no positive case"
+        assert any(not case["rules"] for case in cases), f"{table.name}: no negative case"
+        assert {"es", "en"} <= {case["lang"] for case in cases}, f"{table.name}: es and en needed"
