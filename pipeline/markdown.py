@@ -7,8 +7,6 @@ character offsets, the unit the rest of the pipeline speaks.
 
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import pyromark
@@ -20,7 +18,7 @@ OPTIONS = (pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUG
 CONTAINERS = {"Emphasis", "Strong", "Strikethrough", "Link", "Image"}
 
 
-@dataclass
+@dataclass(eq=False, slots=True)  # nodes are compared by identity: deep equality would walk whole trees
 class Node:
     kind: str
     start: int
@@ -60,25 +58,26 @@ def _plain(node: Node) -> bool:
 
 
 class _Offsets:
-    """UTF-8 byte offset → character offset, paying only for non-ASCII characters."""
+    """UTF-8 byte offset → character offset.
+
+    Event starts come in document order, so a cursor walks the bytes once; an end (ahead of the
+    cursor) is counted from the cursor without moving it. Decoding a slice is done in C, so this
+    costs a few passes over the bytes instead of a Python loop over the characters.
+    """
 
     def __init__(self, text: str) -> None:
-        self.byte_ends = array("q")
-        self.extra = array("q")
-        if text.isascii():
-            return
-        byte, extra = 0, 0
-        for ch in text:
-            width = len(ch.encode("utf-8", "surrogatepass"))
-            byte += width
-            if width > 1:
-                extra += width - 1
-                self.byte_ends.append(byte)
-                self.extra.append(extra)
+        self.data = None if text.isascii() else text.encode("utf-8", "surrogatepass")
+        self.byte = self.char = 0
 
-    def char(self, byte: int) -> int:
-        i = bisect_right(self.byte_ends, byte) - 1
-        return byte if i < 0 else byte - self.extra[i]
+    def __call__(self, byte: int, advance: bool = False) -> int:
+        if self.data is None:
+            return byte
+        if byte < self.byte:
+            return len(self.data[:byte].decode("utf-8", "surrogatepass"))
+        char = self.char + len(self.data[self.byte:byte].decode("utf-8", "surrogatepass"))
+        if advance:
+            self.byte, self.char = byte, char
+        return char
 
 
 def parse(text: str) -> Node:
@@ -87,17 +86,22 @@ def parse(text: str) -> Node:
     root = Node("Document", 0, len(text))
     stack = [root]
     for event, span in pyromark.events_with_range(text, options=OPTIONS):
-        start, end = offsets.char(span["start"]), offsets.char(span["end"])
-        if "Start" in event:
-            node = _node(event["Start"], start, end)
+        if type(event) is str:  # a leaf without payload: SoftBreak, HardBreak, Rule
+            stack[-1].children.append(Node(event, offsets(span["start"], advance=True),
+                                           offsets(span["end"])))
+            continue
+        (key, value), = event.items()
+        if key == "End":
+            stack.pop()
+            continue
+        start, end = offsets(span["start"], advance=True), offsets(span["end"])
+        if key == "Start":
+            node = _node(value, start, end)
             stack[-1].children.append(node)
             stack.append(node)
-        elif "End" in event:
-            stack.pop()
         else:
-            (kind, value), = event.items() if isinstance(event, dict) else ((event, ""),)
-            stack[-1].children.append(Node(kind, start, end, text=value if isinstance(value, str)
-                                           else ""))
+            stack[-1].children.append(Node(key, start, end,
+                                           text=value if type(value) is str else ""))
     return root
 
 

@@ -12,11 +12,11 @@ reading text is ever re-indented.
 from __future__ import annotations
 
 import os
+import re
 import time
 from bisect import bisect_right
 from pathlib import Path
 
-import regex
 from lxml import etree
 
 from pipeline import __version__, frontmatter, markdown
@@ -29,7 +29,7 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 _LANGUAGES = {"es": "Spanish", "en": "English", "fr": "French", "de": "German",
               "pt": "Portuguese", "it": "Italian"}
 # Characters XML 1.0 cannot carry; a change that removed one shows it as <g>.
-_NOT_XML = regex.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 _LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
 _LAYOUT = {"TEI", "teiHeader", "fileDesc", "titleStmt", "publicationStmt", "sourceDesc", "bibl",
@@ -38,33 +38,38 @@ _LAYOUT = {"TEI", "teiHeader", "fileDesc", "titleStmt", "publicationStmt", "sour
            "listAnnotation", "byline", "table", "row"}
 
 
+def _attributes(attrib: dict | None) -> dict:
+    return {(f"{{{XML_NS}}}{key[4:]}" if key.startswith("xml:") else key): value
+            for key, value in (attrib or {}).items()}
+
+
 def E(tag: str, attrib: dict | None = None, text: str | None = None) -> etree._Element:
-    element = etree.Element(f"{{{TEI_NS}}}{tag}", nsmap={None: TEI_NS})
-    for key, value in (attrib or {}).items():
-        element.set(f"{{{XML_NS}}}{key[4:]}" if key.startswith("xml:") else key, value)
+    element = etree.Element(f"{{{TEI_NS}}}{tag}", _attributes(attrib), nsmap={None: TEI_NS})
     if text is not None:
         _append_text(element, text)
     return element
 
 
 def sub(parent, tag: str, attrib: dict | None = None, text: str | None = None):
-    element = E(tag, attrib, text)
-    parent.append(element)
+    element = etree.SubElement(parent, f"{{{TEI_NS}}}{tag}", _attributes(attrib))
+    if text is not None:
+        _append_text(element, text)
     return element
 
 
 def _append_text(parent, text: str) -> None:
     """Append text after the last child (or inside `parent`), XML-forbidden characters as <g>."""
-    pieces = _NOT_XML.split(text)
-    controls = _NOT_XML.findall(text)
+    if _NOT_XML.search(text) is None:
+        pieces, controls = [text], []
+    else:
+        pieces, controls = _NOT_XML.split(text), _NOT_XML.findall(text)
     for i, piece in enumerate(pieces):
         if len(parent):
             parent[-1].tail = (parent[-1].tail or "") + piece
         else:
             parent.text = (parent.text or "") + piece
         if i < len(controls):
-            parent.append(E("g", {"type": "unrepresentable",
-                                  "n": f"U+{ord(controls[i]):04X}"}))
+            sub(parent, "g", {"type": "unrepresentable", "n": f"U+{ord(controls[i]):04X}"})
 
 
 def write(result: Result, tei_path: Path) -> bytes:
@@ -76,7 +81,7 @@ def write(result: Result, tei_path: Path) -> bytes:
     body = body_builder.build(root)
     tei = E("TEI", {"xml:lang": result.lang} if result.lang else None)
     raw_ref = Path(os.path.relpath(result.source.path, tei_path.parent)).as_posix()
-    tei.append(_header(result, fields, raw_ref))
+    tei.append(_header(result, fields, raw_ref, _title(root)))
     text_el = sub(tei, "text")
     text_el.append(body)
     stand_off = sub(tei, "standOff")
@@ -97,6 +102,17 @@ def write(result: Result, tei_path: Path) -> bytes:
         tei.remove(stand_off)
     _layout(tei, 0)
     return (_DECLARATION + etree.tostring(tei, encoding="unicode") + "\n").encode("utf-8")
+
+
+def _title(root: markdown.Node) -> str | None:
+    """The dump's own title: a heading that opens it and is the only one at its level."""
+    blocks = [b for b in root.children if b.kind != "MetadataBlock"]
+    if not blocks or blocks[0].kind != "Heading":
+        return None
+    level = blocks[0].level
+    if any(b.kind == "Heading" and b.level <= level for b in blocks[1:]):
+        return None
+    return blocks[0].visible().strip() or None
 
 
 def _front_matter(text: str, root: markdown.Node) -> dict:
@@ -202,7 +218,9 @@ class _Body:
         elif kind == "Table":
             self._table(parent, node)
         elif kind == "Rule":
-            sub(parent, "milestone", {"unit": "section", "rend": "rule"})
+            rule = sub(parent, "milestone", {"unit": "section", "rend": "rule",
+                                             "xml:id": self.ids.block("milestone", node.start)})
+            self.spans.append((node.start, node.end, rule.get(f"{{{XML_NS}}}id")))
         else:
             self._leaf(parent, "p", node)
 
@@ -278,13 +296,13 @@ class _Body:
         return target
 
 
-def _header(result: Result, fields: dict, raw_ref: str) -> etree._Element:
+def _header(result: Result, fields: dict, raw_ref: str, heading: str | None) -> etree._Element:
     source = result.source
     header = E("teiHeader")
     file_desc = sub(header, "fileDesc")
     title_stmt = sub(file_desc, "titleStmt")
     title = fields.get("title") if isinstance(fields.get("title"), str) else None
-    sub(title_stmt, "title", text=title or source.path.name)
+    sub(title_stmt, "title", text=title or heading or source.path.name)
     author = fields.get("byline") or fields.get("author")
     if isinstance(author, str):
         sub(title_stmt, "author", text=author)

@@ -1,0 +1,116 @@
+"""The TEI contract: golden files reviewed as diffs, validity, and what the body and notes hold.
+
+Golden files are regenerated on purpose (`pytest --force-regen`) and reviewed in `git diff`.
+The sample's golden file is the committed `clean/` output itself, so a rule change that alters the
+real output fails here until the new output is regenerated and reviewed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from pipeline import process, schema, source, tei
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+SAMPLE = ROOT / "raw" / "000_5f556d4f1fe15307.txt"
+NS = {"t": tei.TEI_NS}
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+
+def _write(raw: Path, out: Path) -> bytes:
+    return tei.write(process.repair(source.read(raw)), out)
+
+
+@pytest.fixture(scope="module")
+def sample() -> etree._Element:
+    return etree.fromstring(_write(SAMPLE, ROOT / "clean" / "x.tei.xml"))
+
+
+def test_sample_matches_committed_clean_output(file_regression):
+    out = ROOT / "clean" / "000_5f556d4f1fe15307.tei.xml"
+    file_regression.check(_write(SAMPLE, out).decode("utf-8"), fullpath=out, encoding="utf-8")
+
+
+@pytest.mark.parametrize("raw", sorted(GOLDEN.glob("*.md")), ids=lambda p: p.stem)
+def test_small_golden_files(raw, file_regression):
+    out = raw.with_suffix(".tei.xml")
+    file_regression.check(_write(raw, out).decode("utf-8"), fullpath=out, encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", [*sorted(GOLDEN.glob("*.tei.xml")),
+                                  *sorted((ROOT / "clean").glob("*.tei.xml"))],
+                         ids=lambda p: p.name)
+def test_golden_and_clean_files_are_valid_tei(path):
+    assert schema.errors(path.read_bytes()) == []
+
+
+def test_sample_structure(sample):
+    body = sample.find(".//t:text/t:body", NS)
+    articles = body.findall("t:div[@type='article']", NS)
+    assert len(articles) == 7
+    assert [len(a.findall("t:head", NS)) for a in articles] == [0, 1, 1, 1, 1, 1, 1]
+    assert sample.findtext(".//t:titleStmt/t:author", namespaces=NS) == "Andrew Korybko"
+    assert articles[0][0].tag == f"{{{tei.TEI_NS}}}byline"
+    quotes = body.findall(".//t:quote", NS)
+    assert len(quotes) == 2 and len(quotes[1].findall("t:p", NS)) == 4
+
+
+def test_lost_targets_are_refs_without_target(sample):
+    refs = sample.findall(".//t:body//t:ref", NS)
+    assert refs and all(ref.get("target") is None for ref in refs)
+    text = "".join(sample.find(".//t:body", NS).itertext())
+    assert "(#)" not in text and "](" not in text
+
+
+def test_every_note_points_at_a_body_element_and_ids_are_unique(sample):
+    ids = [e.get(XML_ID) for e in sample.iter() if e.get(XML_ID)]
+    assert len(ids) == len(set(ids))
+    body_ids = {e.get(XML_ID) for e in sample.find(".//t:text", NS).iter() if e.get(XML_ID)}
+    notes = sample.findall(".//t:standOff//t:note", NS)
+    assert notes and all(note.get("target")[1:] in body_ids for note in notes)
+
+
+def test_notes_carry_rule_text_and_raw_location(sample):
+    note = sample.find(".//t:note[@n='join_midsentence_break']", NS)
+    assert note.get("subtype") == "breaks"
+    assert note.get(XML_ID).startswith("chg-join_midsentence_break-")
+    assert note.find("t:choice/t:orig", NS).text == "\n\n"
+    assert note.find("t:choice/t:reg", NS).text == " "
+    assert note.find("t:ptr[@type='raw']", NS).get("target").startswith(
+        "../raw/000_5f556d4f1fe15307.txt#char=")
+    assert note.findtext("t:label", namespaces=NS).startswith("line ")
+
+
+def test_header_names_the_raw_file_tool_rules_and_counts(sample):
+    header = sample.find("t:teiHeader", NS)
+    assert header.findtext(".//t:idno[@type='sha256']", namespaces=NS) == \
+        source.read(SAMPLE).sha256
+    assert header.find(".//t:measure", NS).get("quantity") == str(SAMPLE.stat().st_size)
+    assert header.find(".//t:appInfo/t:application", NS).get("ident") == "pipeline"
+    assert header.find(".//t:editorialDecl/t:p[@n='breaks/join_midsentence_break']", NS) \
+        is not None
+    changes = header.findall(".//t:revisionDesc/t:change", NS)
+    assert [c.get("n") for c in changes] == ["encoding", "links", "breaks", "headings",
+                                             "structure"]
+    assert all(c.get("when") is None for c in changes), "no run timestamp without the epoch"
+
+
+def test_source_date_epoch_dates_the_revisions(monkeypatch, tmp_path):
+    raw = tmp_path / "d.md"
+    raw.write_text("Uno.\n", encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    document = etree.fromstring(_write(raw, tmp_path / "d.tei.xml"))
+    assert {c.get("when") for c in document.iterfind(".//t:change", NS)} == {"2023-11-14"}
+
+
+def test_forbidden_xml_characters_in_a_note_are_shown_as_g(tmp_path):
+    raw = tmp_path / "d.md"
+    raw.write_bytes(b"Hello\x01 world.\n")
+    document = etree.fromstring(_write(raw, tmp_path / "d.tei.xml"))
+    orig = document.find(".//t:note[@n='remove_control_chars']/t:choice/t:orig", NS)
+    assert orig[0].get("n") == "U+0001"
+    assert schema.errors(etree.tostring(document)) == []
