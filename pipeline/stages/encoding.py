@@ -1,5 +1,22 @@
 """Encoding damage: mojibake, HTML entities, C1 and other control characters, ligatures, NFC.
 
+Why each defect happens:
+
+- Mojibake: text encoded in UTF-8 was decoded as Windows-1252 or Latin-1 somewhere between the
+  source and the dump (a scraper trusting a wrong `charset`, a database column declared Latin-1), so
+  each accented letter became two or three characters: `CafÃ©`, `â€™`, `ÐŸÑ€Ð¸Ð²ÐµÑ‚`. When the
+  second byte was A0, the decoded no-break space is often collapsed to a plain space on the way
+  (`Ã ` for `à`).
+- C1 controls: Windows-1252 text decoded as Latin-1 turns curly quotes, dashes and the euro sign
+  into invisible control characters U+0080–U+009F.
+- Surrogates: CESU-8 and Java's "modified UTF-8" write a character outside the Basic Multilingual
+  Plane (an emoji, a rare CJK ideograph) as two encoded surrogates instead of one 4-byte sequence.
+- HTML character references: a scraper copied the page source instead of the rendered text.
+- Ligatures: PDF fonts map `fi`, `fl`, `ffi` to single glyphs, and text extraction keeps the glyph.
+- Decomposed accents: macOS file names, some PDF producers and OCR engines emit `e` + U+0301.
+- Stray CR, BOM, form feed: files concatenated from different systems, and page breaks kept by
+  `pdftotext`.
+
 ftfy decides what is damage; this stage only finds where to ask it. `ftfy.fix_text` over a whole
 dump costs about a second per megabyte, yet damage is rare, so a cheap scan for the characters that
 damage leaves (a UTF-8 lead byte read as Windows-1252 followed by a continuation byte, C1 controls,
@@ -10,6 +27,7 @@ full-width characters of the source are not damage.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from difflib import SequenceMatcher
@@ -26,12 +44,15 @@ RULES = {
     "fix_mojibake": "Text that was encoded in UTF-8 and decoded in another encoding is decoded "
                     "again, as ftfy decides.",
     "unescape_html": "HTML character references (&amp;, &eacute;, &#8217;) left by a scraper "
-                     "become the characters they stand for.",
+                     "become the characters they stand for, except those for markdown syntax "
+                     "characters (&lt;, &gt;, &#42;…), which is how markdown writes them as text.",
     "fix_c1_controls": "C1 control characters that stand for Windows-1252 punctuation become "
                        "that punctuation.",
     "fix_latin_ligatures": "Latin ligature code points from PDF extraction (ﬁ, ﬂ) become letters.",
-    "remove_control_chars": "Control characters with no meaning in text are removed.",
-    "fix_surrogates": "Surrogate pairs written as separate characters are combined.",
+    "remove_control_chars": "Control characters with no meaning in text (and terminal colour "
+                            "escape sequences) are removed.",
+    "fix_surrogates": "A character outside the Basic Multilingual Plane written as two "
+                      "surrogates (CESU-8, Java's modified UTF-8) becomes that one character.",
     "replace_page_break": "A form feed (page break, not allowed in XML) becomes a block break; "
                           "the break stage decides whether the paragraph goes on across it.",
     "normalize_unicode_nfc": "Text is put in Unicode normalization form C, so that the same letter "
@@ -43,22 +64,46 @@ _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False,
 _CP1252_CONTINUATION = ("\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
                         "\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
                         "\u20ac\u2122")
+_MOJIBAKE = "[\u00c2-\u00f4][" + _CP1252_CONTINUATION + "]"  # UTF-8 read as Windows-1252
+_REFERENCE = "&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});"  # HTML, &eacute; &#233;
 _SUSPECT = re.compile(
-    "[\u00c2-\u00f4][" + _CP1252_CONTINUATION + "]"  # UTF-8 read as Windows-1252 / Latin-1
+    _MOJIBAKE +
     "|[\u0080-\u009f]"  # C1 controls
-    "|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});"  # HTML character references
+    "|" + _REFERENCE +
     "|[\ufb00-\ufb06\ufffd]"  # ligatures, replacement character
     "|[\x00-\x08\x0b\x0e-\x1f\x7f]"  # C0 controls other than tab, newlines and form feed
-    "|[\ud800-\udfff]"
 )
-_STEP_RULES = {"unescape_html", "fix_c1_controls", "fix_latin_ligatures", "remove_control_chars",
-               "fix_surrogates"}
+# `à` is C3 A0 in UTF-8; read as Windows-1252 the A0 is a no-break space, which editors and
+# scrapers collapse to a plain one, leaving `Ã ` that no scan can tell from a real `Ã` before a
+# space. It is only worth asking ftfy about where ftfy found mojibake elsewhere in the document.
+_LOST_NBSP = re.compile("\u00c3 ")
+_MARKDOWN_SYNTAX = frozenset("<>*_#[]`\\|~")
+_WORDS_WITH_SPACE = re.compile(r"\S+\s*|\s+")
+_NFC_RULE = ("normalize_unicode_nfc", "decomposed characters composed (Unicode NFC)")
+# ftfy's own steps that are one of our rules; every other step is part of undoing mojibake.
+_STEP_RULES = {"unescape_html": "unescape_html", "fix_c1_controls": "fix_c1_controls",
+               "fix_latin_ligatures": "fix_latin_ligatures",
+               "remove_control_chars": "remove_control_chars",
+               "remove_terminal_escapes": "remove_control_chars",  # ANSI colour codes from logs
+               "fix_surrogates": "fix_surrogates"}
 
 
 def propose(text: str, context: Context) -> Proposal:
+    r"""Edits that undo the encoding damage in `text`, each named after the defect it repairs.
+
+    >>> damaged = "Die Auﬂage kostet 20\u0080 fÃ¼r alle.\n"
+    >>> [(e.rule, e.replacement) for e in propose(damaged, Context("de")).edits]
+    [('fix_latin_ligatures', 'fl'), ('fix_c1_controls', '€'), ('fix_mojibake', 'ü')]
+    >>> propose("«\u00a0Déjà\u00a0?\u00a0» — oui… “sí”, ‘ja’, 「はい」, AT&T\n", Context("fr")).edits
+    []
+    """
     edits = [*_byte_order_marks(text), *_newlines(text), *_form_feeds(text)]
-    for line_start, line in _suspect_lines(text):
-        edits.extend(_ftfy_edits(line_start, line))
+    by_line = {start: list(_ftfy_edits(start, line, lost_nbsp=False))
+               for start, line in _suspect_lines(text, _SUSPECT)}
+    if any(edit.rule == "fix_mojibake" for line_edits in by_line.values() for edit in line_edits):
+        by_line.update((start, list(_ftfy_edits(start, line, lost_nbsp=True)))
+                       for start, line in _suspect_lines(text, _LOST_NBSP))
+    edits.extend(edit for line_edits in by_line.values() for edit in line_edits)
     edits = _without_overlaps(edits)
     edits.extend(_nfc(text, edits))
     return Proposal(_without_overlaps(edits), [])
@@ -78,14 +123,42 @@ def _newlines(text: str):
 
 
 def _form_feeds(text: str):
+    r"""A form feed becomes the newlines that, with those already beside it, make one blank line.
+
+    pdftotext ends each page with a form feed, usually at the start of the next page's first line;
+    replacing it by a fixed blank line would leave two blank lines there.
+
+    >>> [e.replacement for e in _form_feeds("end of page.\n\fNext page")]
+    ['\n']
+    >>> [e.replacement for e in _form_feeds("end of page.\fNext page")]
+    ['\n\n']
+    """
     for match in re.finditer("\f", text):
-        yield Edit(match.start(), match.end(), "\n\n", "replace_page_break",
-                   "a form feed (page break) is not allowed in XML")
+        newlines = (text[match.start() - 1:match.start()] in ("\n", "\r")) + \
+            (text[match.end():match.end() + 1] in ("\n", "\r"))
+        yield Edit(match.start(), match.end(), "\n" * (2 - newlines), "replace_page_break",
+                   "a form feed (page break) is not allowed in XML: it becomes a block break")
 
 
-def _suspect_lines(text: str):
+def _suspect_lines(text: str, suspect: re.Pattern):
+    r"""(start, text) of each line where `suspect` finds what encoding damage leaves.
+
+    >>> [line for _, line in _suspect_lines("Il a Ã©tÃ© malade.\nIl va Ã Paris.", _SUSPECT)]
+    ['Il a Ã©tÃ© malade.']
+    >>> [line for _, line in _suspect_lines("Il a Ã©tÃ© malade.\nIl va Ã Paris.", _LOST_NBSP)]
+    ['Il va Ã Paris.']
+    """
+    if not unicodedata.is_normalized("NFC", text):
+        # Decomposed letters are composed after this scan (`e` + U+0301 is `é`), and what they
+        # compose into must be seen now, or a second run would find damage the first missed.
+        offset = 0
+        for line in text.split("\n"):
+            if suspect.search(unicodedata.normalize("NFC", line)):
+                yield offset, line
+            offset += len(line) + 1
+        return
     seen_line = -1
-    for match in _SUSPECT.finditer(text):
+    for match in suspect.finditer(text):
         line_start = text.rfind("\n", 0, match.start()) + 1
         if line_start == seen_line:
             continue
@@ -94,48 +167,146 @@ def _suspect_lines(text: str):
         yield line_start, text[line_start:line_end if line_end >= 0 else len(text)]
 
 
-def _ftfy_edits(line_start: int, line: str):
-    fixed, steps = ftfy.fix_and_explain(line, _FTFY)
-    if fixed == line:
+def _ftfy_edits(line_start: int, line: str, lost_nbsp: bool):
+    """ftfy's fixes of a line, kept away from what it must not decide on: references that write
+    markdown syntax as text, and `Ã ` unless the document shows mojibake (`lost_nbsp`)."""
+    kept = [m.span() for m in re.finditer(_REFERENCE, line) if _writes_markdown_syntax(m.group())]
+    if not lost_nbsp:
+        kept.extend(m.span() for m in _LOST_NBSP.finditer(line))
+    start = 0
+    for kept_start, kept_end in sorted(kept):
+        yield from _ftfy_segment_edits(line_start + start, line[start:kept_start])
+        start = kept_end
+    yield from _ftfy_segment_edits(line_start + start, line[start:])
+
+
+def _ftfy_segment_edits(segment_start: int, segment: str):
+    # ftfy is asked about the composed text, as a second run would see it after the NFC rule:
+    # `e` + U+0301 before a damaged `Ã ` is `éÃ `, which ftfy judges differently.
+    normal = unicodedata.normalize("NFC", segment)
+    fixed, steps = ftfy.fix_and_explain(normal, _FTFY)
+    if fixed == normal:
         return
-    # Split the line's fix into its separate places, so each change names its own raw column and
-    # the steps ftfy takes for that place alone (the line's steps are the fallback).
-    matcher = SequenceMatcher(None, line, fixed, autojunk=False)
-    groups = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    fixed = unicodedata.normalize("NFC", fixed)  # what ftfy decodes can be decomposed too
+    # Split the fix into its separate places, so each change names its own raw column and the
+    # steps ftfy takes for that place alone (the segment's steps are the fallback).
+    for i1, i2, j1, j2 in _changed_places(segment, fixed):
+        before, after = segment[i1:i2], fixed[j1:j2]
+        if unicodedata.normalize("NFC", before) == after:
+            yield Edit(segment_start + i1, segment_start + i2, after, *_NFC_RULE)
+            continue
+        local, local_steps = ftfy.fix_and_explain(unicodedata.normalize("NFC", before), _FTFY)
+        yield Edit(segment_start + i1, segment_start + i2, after,
+                   *_explain(local_steps if unicodedata.normalize("NFC", local) == after
+                             else steps))
+
+
+def _changed_places(a: str, b: str) -> list[list[int]]:
+    """The (a_start, a_end, b_start, b_end) spans where `a` and `b` differ, adjacent ones merged.
+
+    Words are aligned first and characters only inside the words that differ: a character diff
+    of a whole paragraph-long line costs quadratic time when every word has mojibake in it.
+
+    >>> _changed_places("El cafÃ© estÃ¡ frÃ­o.", "El café está frío.")
+    [[6, 8, 6, 7], [12, 14, 11, 12], [17, 19, 15, 16]]
+    """
+    places: list[list[int]] = []
+    words_a, words_b = _WORDS_WITH_SPACE.findall(a), _WORDS_WITH_SPACE.findall(b)
+    starts_a, starts_b = _starts(words_a), _starts(words_b)
+    for tag, w1, w2, v1, v2 in SequenceMatcher(None, words_a, words_b,
+                                               autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        if groups and i1 == groups[-1][1] and j1 == groups[-1][3]:
-            groups[-1][1], groups[-1][3] = i2, j2
+        # Mojibake keeps the number of words: diff them pair by pair, not as one long run.
+        if w2 - w1 == v2 - v1:
+            ranges = [(starts_a[w], starts_a[w + 1], starts_b[v], starts_b[v + 1])
+                      for w, v in zip(range(w1, w2), range(v1, v2))]
         else:
-            groups.append([i1, i2, j1, j2])
-    for i1, i2, j1, j2 in groups:
-        local, local_steps = ftfy.fix_and_explain(line[i1:i2], _FTFY)
-        yield Edit(line_start + i1, line_start + i2, fixed[j1:j2],
-                   *_explain(local_steps if local == fixed[j1:j2] else steps))
+            ranges = [(starts_a[w1], starts_a[w2], starts_b[v1], starts_b[v2])]
+        for a0, a1, b0, b1 in ranges:
+            for tag2, i1, i2, j1, j2 in SequenceMatcher(None, a[a0:a1], b[b0:b1],
+                                                        autojunk=False).get_opcodes():
+                if tag2 == "equal":
+                    continue
+                i1, i2, j1, j2 = a0 + i1, a0 + i2, b0 + j1, b0 + j2
+                if places and i1 == places[-1][1] and j1 == places[-1][3]:
+                    places[-1][1], places[-1][3] = i2, j2
+                else:
+                    places.append([i1, i2, j1, j2])
+    return places
+
+
+def _starts(pieces: list[str]) -> list[int]:
+    starts = [0]
+    for piece in pieces:
+        starts.append(starts[-1] + len(piece))
+    return starts
+
+
+def _writes_markdown_syntax(reference: str) -> bool:
+    """Is `reference` one of the references that stand for markdown or HTML syntax characters?
+
+    In markdown a character reference is how a literal syntax character is written: `&lt;b&gt;`
+    reads as the text "<b>", while `<b>` would be an HTML tag, `&#42;` a star where `*` opens
+    emphasis. Decoding them would turn the source's text into markup, so they are left alone.
+
+    >>> _writes_markdown_syntax("&lt;"), _writes_markdown_syntax("&#42;")
+    (True, True)
+    >>> _writes_markdown_syntax("&amp;"), _writes_markdown_syntax("&eacute;")
+    (False, False)
+    """
+    return html.unescape(reference) in _MARKDOWN_SYNTAX
 
 
 def _explain(steps) -> tuple[str, str]:
-    rule = next((name for action, name in steps if name in _STEP_RULES), "fix_mojibake")
+    """The rule a fix falls under, from the steps ftfy took, and those steps as the reason.
+
+    ftfy repairs C1 controls and encoded surrogates by transcoding, which it reports by codec
+    names: Latin-1 text re-read as Windows-1252 is C1 punctuation, and the `utf-8-variants` decoder
+    is the one that joins surrogate pairs.
+
+    >>> _explain([("encode", "latin-1"), ("decode", "windows-1252")])[0]
+    'fix_c1_controls'
+    >>> _explain([("encode", "sloppy-windows-1252"), ("decode", "utf-8")])[0]
+    'fix_mojibake'
+    """
+    codecs = [name for action, name in steps if action in ("encode", "decode")]
+    if codecs == ["latin-1", "windows-1252"]:
+        rule = "fix_c1_controls"
+    elif "utf-8-variants" in codecs:
+        rule = "fix_surrogates"
+    else:
+        rule = next((_STEP_RULES[name] for _, name in steps if name in _STEP_RULES),
+                    "fix_mojibake")
     return rule, "ftfy: " + ", then ".join(f"{action} {name}" for action, name in steps)
 
 
 def _nfc(text: str, earlier: list[Edit]):
-    """Lines not in NFC, each reduced to the part that changes, away from edits already made."""
+    """Stretches not in NFC, each reduced to the part that changes; a line is cut at the edits
+    already made on it, so that a decomposed accent beside a mojibake fix is composed too."""
     if unicodedata.is_normalized("NFC", text):
         return
-    taken = [(e.start, e.end) for e in earlier]
+    cuts = sorted({pos for e in earlier for pos in (e.start, e.end)})
+    spans = sorted((e.start, e.end) for e in earlier)
     offset = 0
     for line in text.split("\n"):
         if not unicodedata.is_normalized("NFC", line):
-            normal = unicodedata.normalize("NFC", line)
-            head = _common_prefix(line, normal)
-            tail = _common_prefix(line[head:][::-1], normal[head:][::-1])
-            start, end = offset + head, offset + len(line) - tail
-            if not any(s < end and start < e for s, e in taken):
-                yield Edit(start, end, normal[head:len(normal) - tail], "normalize_unicode_nfc",
-                           "decomposed characters composed (Unicode NFC)")
+            line_end = offset + len(line)
+            bounds = [offset, *(c for c in cuts if offset < c < line_end), line_end]
+            for start, end in zip(bounds, bounds[1:]):
+                if not any(s <= start and end <= e and s < e for s, e in spans):
+                    yield from _nfc_piece(text, start, end)
         offset += len(line) + 1
+
+
+def _nfc_piece(text: str, start: int, end: int):
+    piece = text[start:end]
+    if unicodedata.is_normalized("NFC", piece):
+        return
+    normal = unicodedata.normalize("NFC", piece)
+    head = _common_prefix(piece, normal)
+    tail = _common_prefix(piece[head:][::-1], normal[head:][::-1])
+    yield Edit(start + head, end - tail, normal[head:len(normal) - tail], *_NFC_RULE)
 
 
 def _common_prefix(a: str, b: str) -> int:

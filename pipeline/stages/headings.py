@@ -1,8 +1,13 @@
 """Headings: fragments wrongly promoted, real titles left as bold lines, levels, the byline.
 
 Converters promote whatever looked big on the page: a sentence fragment that wrapped onto a styled
-line becomes `### …`, while a real title styled only in bold stays `**…**`. Scraped compilations
-mix `##`, `###` and bold for titles of the same rank. A bold name alone at the top is a byline.
+line (a pull quote, a link set in a larger font) becomes `### …` between the two halves of its
+sentence, while a real title styled only in bold stays `**…**`, and a heading that was both large
+and bold comes out as `### **…**`. Scraped compilations mix `##`, `###` and bold for titles of the
+same rank, because each source page used its own template. A short bold or italic line of names
+at the top, or under the title, is the byline, which markdown has no syntax for; a short title in
+title case has the same shape, so the byline rule looks for what names lack (articles, common
+words the text itself uses in lower case).
 """
 
 from __future__ import annotations
@@ -12,70 +17,93 @@ from collections import Counter
 import regex
 
 from pipeline import markdown
-from pipeline.evidence import SENTENCE_END, ending, opening
-from pipeline.frontmatter import set_fields
+from pipeline.evidence import QUOTE_MARKS, SENTENCE_END, ending, opening
+from pipeline.frontmatter import read, set_fields
 from pipeline.model import Context, Edit, Proposal
 
 NAME = "headings"
 RULES = {
     "demote_fragment_heading": "A heading that continues the sentence before it (which does not "
                                "end) and is continued by the paragraph after it (lower case or "
-                               "closing punctuation) goes back into its paragraph.",
-    "promote_bold_title": "A paragraph that is one line of bold (or bold italic) text, with no "
-                          "final period, comma or colon, at most 25 words, between other blocks, "
-                          "is a title and becomes a heading.",
+                               "closing punctuation) goes back into its paragraph, unless it is "
+                               "numbered like a section ('4 Results', 'II. Methods').",
+    "promote_bold_title": "A paragraph that is one line of bold (or bold italic) text with "
+                          "words in it, no final period, comma or colon, at most 25 words, "
+                          "between other blocks, is a title and becomes a heading.",
     "unbold_heading": "Bold markup around a heading's whole text is dropped: the heading says it.",
-    "set_heading_level": "Promoted titles take the document's most common heading level; the "
+    "set_heading_level": "Promoted titles take the document's most common heading level (below "
+                         "a level-1 title that opens the document and is its only one); the "
                          "first heading sets the top level (a later, shallower one is set to it) "
-                         "and no heading is more than one level deeper than the one before.",
-    "mark_byline": "A short bold or italic line of names (optionally after 'By', 'Por', 'Par', "
-                   "'Von', 'Di'), first in the document, is the byline: it becomes the 'byline' "
-                   "field of the front matter, the document's author.",
+                         "and levels follow the nesting the source's levels imply, so no heading "
+                         "is more than one level below its parent and headings of one rank share "
+                         "a level.",
+    "mark_byline": "A bold or italic line of one to four personal names (optionally after "
+                   "'By', 'Por', 'Par', 'Von'…), or several such lines one under the other, first "
+                   "in the document or right after its title, is the byline: it becomes the "
+                   "'byline' field of the front matter, the document's author. Without such a "
+                   "word, a line that opens with an article, or whose first word or most of "
+                   "whose words the document uses in lower case, is a title, not names.",
 }
 
-_BYLINE = regex.compile(
-    r"^(?:(?:by|por|par|von|di|de|door|av)\s*:?\s+)?"
-    r"(\p{Lu}[\p{L}.'’-]*(?:\s+(?:(?:de|del|la|las|los|da|do|dos|das|di|van|von|der|den|le|y|e|"
-    r"and|und|et|&)\s+)?\p{Lu}[\p{L}.'’-]*){1,4})$", regex.IGNORECASE)
+_BYLINE_PREFIX = regex.compile(r"^(?:by|por|par|von|di|de|door|av)\s*:?\s+", regex.IGNORECASE)
+_BETWEEN_NAMES = regex.compile(r"\s*,\s*(?:(?:and|und|et|y|e|&)\s+)?|\s+(?:and|und|et|y|e|&)\s+")
+_NAME_WORD = regex.compile(r"\p{Lu}[\p{L}\p{M}'’-]*\.?")
+_PARTICLES = frozenset("de del la las los da do dos das di du van von der den le ter ten".split())
+# A title can open with an article; a personal name does not (La Fontaine is signed Jean de La
+# Fontaine).
+_ARTICLES = frozenset("the a an el los las un una le les une des der die das ein eine il lo gli "
+                      "la o os as um uma".split())
+_MAX_NAME_WORDS = 4
+_MAX_NAMES = 4
 _MAX_TITLE_WORDS = 25
+_SECTION_NUMBER = regex.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+\p{Lu}")
 
 
 def propose(text: str, context: Context) -> Proposal:
+    r"""Heading repairs: fragments demoted, bold titles promoted, levels, the byline.
+
+    >>> from pipeline import alignment
+    >>> def repaired(text):
+    ...     return alignment.apply(text, propose(text, Context("en")).edits).text
+    >>> repaired("The bridge over the\n\n## River Lea near the docks\n\nwill open in May.\n")
+    'The bridge over the River Lea near the docks will open in May.\n'
+    >>> repaired("The bridge is open.\n\n## Traffic\n\nbuses use it from May.\n")
+    'The bridge is open.\n\n## Traffic\n\nbuses use it from May.\n'
+    """
     root = markdown.parse(text)
     blocks = root.children
     edits: list[Edit] = []
+    bylines, byline_edits = _byline(text, blocks, context.lang)
+    edits.extend(byline_edits)
     demoted = set()
     for before, heading, after in zip(blocks, blocks[1:], blocks[2:]):
         joins = _fragment_heading(text, before, heading, after, context.lang)
         if joins:
             edits.extend(joins)
             demoted.add(heading.start)
-    byline = _byline(text, blocks)
-    if byline:
-        edits.extend(byline[1])
     headings = []  # (block, level or None for a promoted title)
     for i, block in enumerate(blocks):
-        if block.start in demoted or (byline and block is byline[0]):
+        if block.start in demoted or block in bylines:
             continue
         if block.kind == "Heading":
             headings.append((block, block.level))
         elif _bold_title(text, blocks, i, context.lang):
             headings.append((block, None))
-    levels = _consistent_levels([level for _, level in headings])
+    content = [b for b in blocks if b.kind != "MetadataBlock" and b not in bylines]
+    titled = bool(headings) and headings[0][0] is content[0]
+    levels = _consistent_levels([level for _, level in headings], titled)
     for (block, level), new_level in zip(headings, levels):
         edits.extend(_rewrite(text, block, level, new_level))
     return Proposal(edits, [])
 
 
 def _fragment_heading(text, before, heading, after, lang) -> list[Edit]:
-    if heading.kind != "Heading" or before.kind != "Paragraph" or after.kind != "Paragraph" \
-            or heading.wholly("Strong") or not heading.children:
+    if heading.kind != "Heading" or not heading.children:
         return []
-    end, start = ending(before.visible(), lang), opening(after.visible())
-    if end.kind not in ("none", "comma", "open") or start.kind not in ("lower", "closing"):
+    evidence = _inside_sentence(before, heading, after, lang)
+    if not evidence:
         return []
-    if heading.visible().rstrip()[-1:] in SENTENCE_END + ":":
-        return []
+    end, start = evidence
     content_start, content_end = heading.children[0].start, heading.children[-1].end
     before_end = before.start + len(text[before.start:before.end].rstrip())
     why = (f"the heading {heading.visible()!r} continues the paragraph before it, which "
@@ -88,30 +116,118 @@ def _fragment_heading(text, before, heading, after, lang) -> list[Edit]:
     ]
 
 
-def _byline(text, blocks):
-    """The byline block at the top and the edits that move it into the front matter."""
+def _inside_sentence(before, block, after, lang):
+    """(ending, opening) when `block` sits inside one sentence cut around it: the paragraph
+    before does not end it and the paragraph after goes on with it; else None."""
+    if before.kind != "Paragraph" or after.kind != "Paragraph" or \
+            before.wholly("Strong", "Emphasis"):
+        return None  # a bold or italic line before it is a title, byline or caption, no sentence
+    end, start = ending(before.visible(), lang), opening(after.visible())
+    if end.kind not in ("none", "comma", "open") or start.kind not in ("lower", "closing"):
+        return None
+    words = block.visible().strip()
+    if words[-1:] in SENTENCE_END + ":":
+        return None
+    if _SECTION_NUMBER.match(words):
+        return None  # a numbered section title cuts the text for some other reason (a page break)
+    return end, start
+
+
+def _byline(text, blocks, lang) -> tuple[list[markdown.Node], list[Edit]]:
+    """The byline lines at the top and the edits that move them into the front matter.
+
+    Several authors may stand on lines of their own, one under the other; they are one byline.
+    """
     index = 1 if blocks and blocks[0].kind == "MetadataBlock" else 0
-    if len(blocks) <= index + 1:
+    if index and "byline" in read(text[blocks[0].start:blocks[0].end]):
+        return [], []
+    candidates = [index]
+    if index < len(blocks) and (blocks[index].kind == "Heading"
+                                or _bold_title(text, blocks, index, lang)):
+        candidates.append(index + 1)
+    for at in candidates:
+        lines, names = [], []
+        while at + len(lines) + 1 < len(blocks):
+            block = blocks[at + len(lines)]
+            if block.kind != "Paragraph" or not block.wholly("Strong", "Emphasis"):
+                break
+            line = block.visible().strip()
+            author = byline_names(line, text[:block.start] + text[block.end:])
+            if not author:
+                break
+            lines.append(block)
+            names.append(author)
+        if lines:
+            where = "first in the document" if at == index else "after the title"
+            why = (f"{' / '.join(b.visible().strip() for b in lines)!r}, alone in bold or italic "
+                   f"{where}, is a line of names: the byline")
+            return lines, _move_to_front_matter(text, blocks, at, len(lines), "; ".join(names),
+                                                why)
+    return [], []
+
+
+def byline_names(line: str, rest: str) -> str | None:
+    """The names in `line` when it is a byline, else None; `rest` is the rest of the document.
+
+    A title in title case (or a German one, whose nouns are capitalised) has the shape of a name;
+    what tells them apart is an opening article, or common words, which the document itself uses
+    in lower case: a first name seldom is one, a surname (Fuente, Torres, Koch) may be.
+
+    >>> byline_names("By John Smith and Ann Lee", "")
+    'John Smith and Ann Lee'
+    >>> byline_names("Por José María de la Fuente", "según una fuente oficial")
+    'José María de la Fuente'
+    >>> byline_names("Andrew Korybko", "")
+    'Andrew Korybko'
+    >>> byline_names("The Quiet Revolution", "")  # an article opens titles, not names
+    >>> byline_names("Breaking News", "the news was breaking")  # common words of the text
+    >>> byline_names("Digitale Verwaltung", "die digitale Verwaltung kommt")
+    >>> byline_names("Kazakhstan in turmoil", "")  # a lower-case word that is not a particle
+    """
+    if "\n" in line:
         return None
-    block = blocks[index]
-    if block.kind != "Paragraph" or not block.wholly("Strong", "Emphasis"):
+    prefix = _BYLINE_PREFIX.match(line)
+    names = line[prefix.end():] if prefix else line
+    people = [person.split() for person in _BETWEEN_NAMES.split(names)]
+    if len(people) > _MAX_NAMES or not all(_is_name(p, bool(prefix)) for p in people):
         return None
-    name = block.visible().strip()
-    match = _BYLINE.match(name)
-    if not match or "\n" in name:
-        return None
-    author = match.group(1)
-    why = f"{name!r}, alone in bold or italic at the top, is a line of names: the byline"
-    block_end = block.start + len(text[block.start:block.end].rstrip())
-    if index == 0:
-        return block, [Edit(block.start, block_end, set_fields("", {"byline": author}).rstrip(),
-                            "mark_byline", why)]
-    meta = blocks[0]
-    return block, [
-        Edit(meta.start, meta.end, set_fields(text[meta.start:meta.end], {"byline": author}),
-             "mark_byline", why),
-        Edit(meta.end, blocks[index + 1].start, "\n\n", "mark_byline", why),
-    ]
+    if not prefix:
+        if people[0][0].lower() in _ARTICLES:
+            return None
+        words = [w.lower().strip(".") for person in people for w in person
+                 if w not in _PARTICLES]
+        lower = set(regex.findall(r"\b\p{Ll}[\p{L}\p{M}]*", rest))
+        if words[0] in lower or 2 * sum(w in lower for w in words) > len(words):
+            return None
+    return names
+
+
+def _is_name(words: list[str], prefixed: bool) -> bool:
+    """One to four capitalised words with particles between them; two at least without 'By',
+    since a single capitalised word alone at the top is as likely a title or a source."""
+    capitalised = [w for w in words if _NAME_WORD.fullmatch(w)]
+    if not (1 if prefixed else 2) <= len(capitalised) <= _MAX_NAME_WORDS:
+        return False
+    return all(_NAME_WORD.fullmatch(w) or (w in _PARTICLES and 0 < i < len(words) - 1)
+               for i, w in enumerate(words))
+
+
+def _move_to_front_matter(text, blocks, at, count, author, why) -> list[Edit]:
+    last = blocks[at + count - 1]
+    last_end = last.start + len(text[last.start:last.end].rstrip())
+    meta = blocks[0] if blocks[0].kind == "MetadataBlock" else None
+    if meta is None and at == 0:
+        return [Edit(0, last_end, set_fields("", {"byline": author}).rstrip(), "mark_byline", why)]
+    if meta is None:
+        edits = [Edit(0, 0, set_fields("", {"byline": author}) + "\n", "mark_byline", why)]
+    else:
+        fields = set_fields(text[meta.start:meta.end], {"byline": author})
+        edits = [Edit(meta.start, meta.end, fields, "mark_byline", why)]
+    before = blocks[at - 1]
+    before_end = before.start + len(text[before.start:before.end].rstrip())
+    edits.append(Edit(max(before_end, meta.end if meta else 0), blocks[at + count].start, "\n\n",
+                      "mark_byline", why))
+    return edits
 
 
 def _bold_title(text, blocks, i, lang) -> bool:
@@ -124,33 +240,59 @@ def _bold_title(text, blocks, i, lang) -> bool:
         return False
     words = block.visible().split()
     title = block.visible().strip()
-    if "\n" in title or not words or len(words) > _MAX_TITLE_WORDS or title[-1] in ".,;:":
+    if "\n" in title or not words or len(words) > _MAX_TITLE_WORDS:
         return False
+    if regex.sub(rf"[{regex.escape(QUOTE_MARKS)})\]\s]+$", "", title)[-1:] in ".,;:":
+        return False  # a sentence, also one that closes a quotation: 'He said "no."
+    if not regex.search(r"\p{L}", title):
+        return False  # a bold page or note number, not a title
     if i + 1 >= len(blocks) or blocks[i + 1].kind == "Heading":
         return False
     if i > 0 and blocks[i - 1].kind == "Paragraph" and title[0].islower() and \
             ending(blocks[i - 1].visible(), lang).kind in ("none", "comma", "open"):
         return False  # a bold fragment of the sentence before, not a title
-    return True
+    # A bold piece of a sentence cut around it: as a heading it would be demoted again.
+    return i == 0 or not _inside_sentence(blocks[i - 1], block, blocks[i + 1], lang)
 
 
 def _contains_strong(block: markdown.Node) -> bool:
     return any(node.kind == "Strong" for node in markdown.walk(block))
 
 
-def _consistent_levels(levels: list[int | None]) -> list[int]:
-    present = Counter(level for level in levels if level is not None)
+def _consistent_levels(levels: list[int | None], titled: bool = False) -> list[int]:
+    """The level each heading should have; None is a promoted title, which takes the commonest.
+
+    When a level-1 heading opens the document (`titled`) and no other is level 1, it is the
+    document's title (converters give `#` to the page's `<h1>` or largest type), and promoted
+    titles go below it, however few headings there are to count; a `##` or `###` that opens a
+    scraped feed is only the first of its headlines.
+    Levels are re-derived from the nesting the source's levels imply, so that a jump (`#` then
+    `###`) closes up for every heading of that rank, not only the first.
+
+    >>> _consistent_levels([1, 3, 3, 2])  # ### under # is the second rank, and so is ##
+    [1, 2, 2, 2]
+    >>> _consistent_levels([3, None, 3, 2, None])  # mixed templates for titles of one rank
+    [3, 3, 3, 3, 3]
+    >>> _consistent_levels([1, None, None], titled=True)  # bold subheads under the title
+    [1, 2, 2]
+    >>> _consistent_levels([1, 2, 3, 2])  # a consistent hierarchy stays
+    [1, 2, 3, 2]
+    """
+    title = titled and levels[0] == 1 and 1 not in levels[1:]
+    present = Counter(level for level in (levels[1:] if title else levels) if level is not None)
     common = max(present.items(), key=lambda kv: (kv[1], kv[0]))[0] if present else 2
+    if title:
+        common = max(common, 2)
     resolved = [common if level is None else level for level in levels]
     if not resolved:
         return []
-    top, fixed, previous = resolved[0], [], None
+    top, open_levels, fixed = resolved[0], [], []
     for level in resolved:
         level = max(level, top)
-        if previous is not None:
-            level = min(level, previous + 1)
-        fixed.append(level)
-        previous = level
+        while open_levels and open_levels[-1] >= level:
+            open_levels.pop()
+        open_levels.append(level)
+        fixed.append(top + len(open_levels) - 1)
     return fixed
 
 
@@ -167,10 +309,13 @@ def _rewrite(text: str, block: markdown.Node, level: int | None, new_level: int)
         return edits
     marker = regex.match(r"[ ]{0,3}(#{1,6})", text[block.start:block.end])
     if marker and new_level != level:
+        why = ("a heading is at most one level below the one it falls under, and headings of "
+               "one rank share a level" if new_level < level else
+               "the first heading sets the top level, and a later, shallower heading is a title "
+               "of the same rank")
         edits.append(Edit(block.start + marker.start(1), block.start + marker.end(1),
                           "#" * new_level, "set_heading_level",
-                          f"level {level} made {new_level}: headings of the same rank must share "
-                          "a level"))
+                          f"level {level} made {new_level}: {why}"))
     if block.wholly("Strong", "Emphasis") and _contains_strong(block) and marker:
         why = f"the whole heading {block.visible().strip()!r} was also marked bold"
         edits.append(Edit(block.children[0].start, inner.children[0].start, "", "unbold_heading",

@@ -1,8 +1,12 @@
 """Structure that markdown only implies: quoted speech set in italics, compilations of articles.
 
-Press dumps render a quotation as whole paragraphs in italics, often after a colon or opening with
-a quotation mark; the TEI wants a block quotation. A dump that strings several articles together,
-each under its own headline, is a compilation: each article becomes a `<div type="article">`.
+Press sites set a long quotation as whole paragraphs in italics, introduced by a colon or opening
+with a quotation mark, with `…` paragraphs where the journalist cut; HTML-to-markdown converters
+keep the italics and lose the `<blockquote>` (or the site never had one), and whether the quotation
+marks land inside or outside the `*…*` depends on where the source's spans began. The TEI wants a
+block quotation. A dump that strings several articles together (a newsletter, an author's page, a
+scraped feed), each under its own headline, is a compilation: each article becomes a
+`<div type="article">`; headlines of a single article's sections are short, or numbered.
 Emphasis, lists and the rest are mapped by the TEI writer and need no repair.
 """
 
@@ -11,22 +15,27 @@ from __future__ import annotations
 import regex
 
 from pipeline import markdown
-from pipeline.evidence import opening
+from pipeline.evidence import QUOTE_MARKS, ending
 from pipeline.frontmatter import read, set_fields
 from pipeline.model import Context, Edit, Proposal
 
 NAME = "structure"
 RULES = {
-    "mark_block_quotation": "A run of paragraphs each wholly in italics (with omission marks such "
-                            "as '…' between them) that opens with a quotation mark or follows a "
-                            "paragraph ending with a colon is quoted speech: a block quotation.",
-    "mark_compilation": "A dump with two or more top-level headlines, none numbered, of five "
-                        "words or more on average, each over at least three paragraphs, is a "
-                        "compilation of articles: the front matter says so, and each part "
-                        "becomes a TEI <div type=\"article\">.",
+    "mark_block_quotation": "A run of paragraphs each wholly in italics (quotation marks and "
+                            "punctuation outside the italics aside, omission marks such as '…' "
+                            "between them) that opens with a quotation mark, or follows a "
+                            "paragraph ending with a colon and ends a sentence, is quoted speech: "
+                            "a block quotation.",
+    "mark_compilation": "A dump with two or more top-level headlines, not numbered as chapters "
+                        "or sections are (fewer than half open with a number, 'Chapter', "
+                        "'Capítulo'…), of five words or more on average, each over at least "
+                        "three paragraphs, is a compilation of articles: the front matter says "
+                        "so, and each part becomes a TEI <div type=\"article\">.",
 }
 
-_QUOTE_OPENERS = "\"“„«‹'‘"
+_QUOTE_OPENERS = "\"“„«‹'‘‚»›"  # » and › open quotations in German
+# What a converter may leave outside the italics of a quoted paragraph.
+_OUTSIDE_ITALICS = QUOTE_MARKS + ".,;:!?… \n"
 _NUMBERED = regex.compile(
     r"^(?:\d+(?:\.\d+)*\.?\s|[IVXLC]+\.\s|(?:chapter|cap[ií]tulo|chapitre|kapitel|capitolo|part|"
     r"parte|partie|teil|section|secci[oó]n)\b)", regex.IGNORECASE)
@@ -34,14 +43,39 @@ _OMISSION = regex.compile(r"^[\[(]?(?:\.{3}|…)[\])]?$")
 
 
 def propose(text: str, context: Context) -> Proposal:
+    r"""Block quotations for quoted speech in italics, and the compilation mark.
+
+    >>> from pipeline import alignment
+    >>> def repaired(text):
+    ...     return alignment.apply(text, propose(text, Context("en")).edits).text
+    >>> print(repaired("She said:\n\n*We will not sign it.*\n\n…\n\n*Not this year.*\n\nThen?\n"))
+    She said:
+    <BLANKLINE>
+    > *We will not sign it.*
+    >
+    > …
+    >
+    > *Not this year.*
+    <BLANKLINE>
+    Then?
+    <BLANKLINE>
+    >>> print(repaired("Further reading:\n\n*The Wealth of Nations*\n\nEnd.\n"))  # a title
+    Further reading:
+    <BLANKLINE>
+    *The Wealth of Nations*
+    <BLANKLINE>
+    End.
+    <BLANKLINE>
+    """
     root = markdown.parse(text)
     blocks = root.children
     edits = []
     i = 0
     while i < len(blocks):
         run = _italic_run(blocks, i)
-        if run and _is_quotation(text, blocks, i, run):
-            edits.extend(_quote(text, blocks[i:i + run], blocks, i))
+        why = run and _quotation_evidence(blocks, i, run, context.lang)
+        if why:
+            edits.extend(_quote(text, blocks[i:i + run], why))
             i += run
         else:
             i += 1
@@ -50,8 +84,12 @@ def propose(text: str, context: Context) -> Proposal:
 
 
 def _whole_italic(block: markdown.Node) -> bool:
-    child = block.only_child()
-    return block.kind == "Paragraph" and child is not None and child.kind == "Emphasis"
+    """One italic span makes up the paragraph, give or take quotation marks and punctuation."""
+    if block.kind != "Paragraph":
+        return False
+    content = [c for c in block.children
+               if not (c.kind in ("Text", "SoftBreak") and not c.text.strip(_OUTSIDE_ITALICS))]
+    return len(content) == 1 and content[0].kind == "Emphasis"
 
 
 def _omission(block: markdown.Node) -> bool:
@@ -74,18 +112,28 @@ def _italic_run(blocks, i) -> int:
     return n
 
 
-def _is_quotation(text, blocks, i, run) -> str | None:
+def _quotation_evidence(blocks, i, run, lang) -> str | None:
+    """Why the italic run from `i` is quoted speech, or None.
+
+    Italics alone also mark titles of works, captions and emphasis; a colon before them only
+    introduces speech when what follows is sentences, not a title or a caption.
+    """
     first = blocks[i].visible().lstrip()
     if first[:1] in _QUOTE_OPENERS:
         return f"opens with the quotation mark {first[0]!r}"
-    if i > 0 and blocks[i - 1].kind == "Paragraph" and blocks[i - 1].visible().rstrip()[-1:] == ":":
-        return "follows a paragraph that ends with a colon"
-    return None
+    if i == 0 or blocks[i - 1].kind != "Paragraph" or \
+            blocks[i - 1].visible().rstrip()[-1:] != ":":
+        return None
+    endings = [ending(b.visible(), lang) for b in blocks[i:i + run] if not _omission(b)]
+    sentence = next((e for e in endings if e.kind in ("sentence", "abbreviation")), None)
+    if sentence is None:
+        return None
+    return f"follows a paragraph that ends with a colon, and {sentence.why}"
 
 
-def _quote(text, run, blocks, i) -> list[Edit]:
-    why = (f"{len(run)} paragraph(s) wholly in italics, which "
-           f"{_is_quotation(text, blocks, i, len(run))}: quoted speech, made a block quotation")
+def _quote(text, run, evidence: str) -> list[Edit]:
+    why = (f"{len(run)} paragraph(s) wholly in italics, which {evidence}: quoted speech, made a "
+           "block quotation")
     edits = []
     for k, block in enumerate(run):
         for line_start in _line_starts(text, block):
@@ -113,16 +161,20 @@ def _compilation(text, blocks) -> list[Edit]:
     if len(titles) < 2 or "type" in fields or "title" in fields:
         return []
     names = [t.visible().strip() for t in titles]
-    if any(_NUMBERED.match(name) for name in names):
+    # Chapters and sections are numbered as a sequence; a news headline may open with a number
+    # of its own ('2023, el año más cálido…'), which makes no sequence.
+    if 2 * sum(bool(_NUMBERED.match(name)) for name in names) >= len(names):
         return []
-    if sum(len(n.split()) for n in names) / len(names) < 5:
+    words = sum(len(n.split()) for n in names) / len(names)
+    if words < 5:
         return []
     starts = [blocks.index(t) for t in titles] + [len(blocks)]
-    parts = [sum(b.kind == "Paragraph" for b in blocks[s + 1:e]) for s, e in zip(starts, starts[1:])]
+    parts = [sum(b.kind == "Paragraph" for b in blocks[s + 1:e])
+             for s, e in zip(starts, starts[1:])]
     if min(parts) < 3:
         return []
-    why = (f"{len(titles)} unnumbered level-{top} headlines of {sum(len(n.split()) for n in names) / len(names):.0f} "
-           f"words on average, each over {min(parts)} or more paragraphs: a compilation of articles")
+    why = (f"{len(titles)} level-{top} headlines, not numbered as a sequence, of {words:.0f} words "
+           f"on average, each over {min(parts)} or more paragraphs: a compilation of articles")
     if meta:
         return [Edit(meta.start, meta.end, set_fields(text[meta.start:meta.end],
                                                       {"type": "compilation"}),
