@@ -30,7 +30,7 @@ _LANGUAGES = {"es": "Spanish", "en": "English", "fr": "French", "de": "German",
               "pt": "Portuguese", "it": "Italian"}
 # Characters XML 1.0 cannot carry; a change that removed one shows it as <g>.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
 _LAYOUT = {"TEI", "teiHeader", "fileDesc", "titleStmt", "publicationStmt", "sourceDesc", "bibl",
            "encodingDesc", "appInfo", "application", "editorialDecl", "profileDesc", "langUsage",
@@ -88,7 +88,7 @@ def write(result: Result, tei_path: Path) -> bytes:
     notes = sub(stand_off, "listAnnotation", {"type": "provenance"})
     targets = body_builder.targets()
     for change in result.changes:
-        notes.append(_note(change, ids.change(change), targets(change.final_start), raw_ref))
+        _note(notes, change, ids.change(change), targets(change.final_start), raw_ref)
     if result.doubts:
         doubts = sub(stand_off, "listAnnotation", {"type": "doubts"})
         for doubt in result.doubts:
@@ -101,7 +101,7 @@ def write(result: Result, tei_path: Path) -> bytes:
     if not len(stand_off):
         tei.remove(stand_off)
     _layout(tei, 0)
-    return (_DECLARATION + etree.tostring(tei, encoding="unicode") + "\n").encode("utf-8")
+    return _DECLARATION + etree.tostring(tei, encoding="UTF-8", xml_declaration=False) + b"\n"
 
 
 def _title(root: markdown.Node) -> str | None:
@@ -170,8 +170,9 @@ class _Body:
                 self._leaf(div, "head", block)
                 continue
             self.block(stack[-1][1], block)
-        if not len(body):
-            self._leaf(body, "p", markdown.Node("Paragraph", 0, 0))
+        if not any(etree.QName(child).localname != "milestone" for child in body.iter()
+                   if child is not body):
+            self._leaf(body, "p", markdown.Node("Paragraph", 0, 0))  # TEI's body needs a block
         return body
 
     def _div(self, parent, kind: str, start: int):
@@ -348,8 +349,8 @@ def _header(result: Result, fields: dict, raw_ref: str, heading: str | None) -> 
     return header
 
 
-def _note(change: Change, note_id: str, target: str, raw_ref: str) -> etree._Element:
-    note = E("note", {"type": "provenance", "subtype": change.stage, "n": change.rule,
+def _note(parent, change: Change, note_id: str, target: str, raw_ref: str) -> None:
+    note = sub(parent, "note", {"type": "provenance", "subtype": change.stage, "n": change.rule,
                       "xml:id": note_id, "target": "#" + target})
     choice = sub(note, "choice")
     sub(choice, "orig", text=change.before)
@@ -359,7 +360,6 @@ def _note(change: Change, note_id: str, target: str, raw_ref: str) -> etree._Ele
     sub(note, "num", {"type": "stage-offset", "value": str(change.out_start)})
     sub(note, "label", text=f"line {change.raw_line}, column {change.raw_column}")
     sub(note, "p", text=change.reason)
-    return note
 
 
 def _layout(element, depth: int) -> None:
