@@ -13,11 +13,15 @@ from collections import Counter
 import regex
 
 _FUNCTION_WORDS = {
-    "es": "el la los las de del que y en un una por con para es se no lo al como más pero sus",
-    "en": "the of and to in is that for it with as was on be by this are from or have an which",
-    "fr": "le la les des du de et est un une que qui dans pour pas sur au aux ce il elle sont",
-    "de": "der die das und ist nicht ein eine zu den von mit sich des auf für im dem auch es",
-    "pt": "o a os as de do da dos das que e em um uma para com não por mais se ao como",
+    "es": "el la los las de del que y en un una por con para es se no lo al como más pero sus a "
+          "ha fue este esta también",
+    "en": "the of and to in is that for it with as was on be by this are from or have an which a "
+          "were has its their after",
+    "fr": "le la les des du de et est un une que qui dans pour pas sur au aux ce il elle sont à "
+          "avec par été ont leur",
+    "de": "der die das und ist nicht ein eine zu den von mit sich des auf für im dem auch es wir "
+          "sie aber wird wurde werden am zum zur",
+    "pt": "o a os as de do da dos das que e em um uma para com não por mais se ao como foi",
     "it": "il lo la gli le di del della che e è un una per con non si da al nel sono come",
 }
 _WORDS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
@@ -28,32 +32,121 @@ ABBREVIATIONS = {
           "lic ing prof gral cía etc fig ee uu ff aa cc oo rr pp",
     "en": "mr mrs ms dr prof st jr sr vs etc e g i e eg ie inc ltd co no nos fig figs vol cf approx "
           "dept univ gen col sgt capt lt jan feb mar apr jun jul aug sep sept oct nov dec u s uk",
-    "fr": "m mm mme mmes mlle mlles dr pr p ex cf av bd etc vol chap fig env réf st ste",
-    "de": "z b d h u a usw bzw nr s dr hr fr ca vgl ggf evtl inkl bzw sog str abs bd jh jhs",
+    "fr": "m mm mme mmes mlle mlles mgr dr pr p ex cf av bd etc vol chap fig env réf st ste",
+    "de": "z b d h u a usw bzw nr s dr hr hrn fr prof ca vgl ggf evtl inkl sog str abs bd jh jhs",
     "pt": "sr sra srs dr dra prof p ex av pág etc fig vol cap n nº",
     "it": "sig sigg dott dr prof p es ecc pag fig vol cap ca",
 }
 ABBREVIATION_SETS = {lang: frozenset(words.split()) for lang, words in ABBREVIATIONS.items()}
 
-# French typography puts a (non-breaking) space before these; elsewhere such a space is damage.
-SPACED_PUNCTUATION = {"fr": frozenset(":;!?")}
+# Titles: abbreviations that only ever stand before a name, so that the capital after them starts
+# the name, not a sentence (`Sr. Martínez`, `M. Dupont`). A subset of ABBREVIATIONS.
+TITLES = {
+    "es": "sr sra srta sres dr dra dres lic ing prof gral",
+    "en": "mr mrs ms dr prof gen col sgt capt lt",
+    "fr": "m mm mme mmes mlle mlles mgr dr pr",
+    "de": "hr hrn fr dr prof",
+    "pt": "sr sra srs dr dra prof",
+    "it": "sig sigg dott dr prof",
+}
+TITLE_SETS = {lang: frozenset(words.split()) for lang, words in TITLES.items()}
+
+# Words a sentence never ends on: articles, most prepositions and conjunctions. A block that stops
+# on one was cut mid-sentence whatever the next block starts with (German nouns and every name
+# start with a capital). Left out are words that also end sentences: separable verb particles
+# (German `an`, `auf`, `mit`), verb forms spelt like prepositions (Spanish `para`, `entre`),
+# and English prepositions that menus and buttons end on (`Sign in`, `Log out`).
+BINDING_WORDS = {
+    "es": "el la los las un una unos unas del al de a en con por sin y e o u ni que pero cuyo "
+          "cuya cuyos cuyas su sus mi mis tu tus",
+    "en": "the a an of and or nor but than from with by for at into its their his our your my "
+          "whose",
+    "fr": "le la les un une des du de au aux à et ou mais sans pour par avec dans sur vers chez "
+          "ce cet cette ces sa ses mon ma mes ton ta tes notre votre nos vos dont que en",
+    "de": "der die das den dem des ein eine einen einem einer eines und oder sondern dass weil "
+          "wenn von für im vom zum zur beim am gegen ohne",
+    "pt": "o a os as um uma uns umas de do da dos das em no na nos nas e ou mas que com sem "
+          "pelo pela pelos pelas ao aos à às",
+    "it": "il lo la i gli le un uno una di del della dei degli delle da dal dalla a al alla in "
+          "nel nella sul sulla con per e ed o ma che",
+}
+BINDING_SETS = {lang: frozenset(words.split()) for lang, words in BINDING_WORDS.items()}
+
+# Elided words written with an apostrophe and no space before the next word (`l'Assemblée`).
+ELISIONS = {
+    "fr": "l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu",
+    "it": "l un dell all nell dall sull coll quell quest tutt",
+}
+ELISION_SETS = {lang: frozenset(words.split()) for lang, words in ELISIONS.items()}
+
+# The words after which a hyphen is a suspended one (`Vor- und Nachteile`, `pre- and post-war`):
+# it stands for the shared part of two compounds and keeps its space.
+COORDINATORS = {
+    "es": "y e o u ni", "en": "and or to nor", "fr": "et ou", "de": "und oder bis sowie bzw",
+    "pt": "e ou", "it": "e ed o",
+}
+COORDINATOR_SETS = {lang: frozenset(words.split()) for lang, words in COORDINATORS.items()}
+
+# French typography puts a (non-breaking) space before these and after « ‹; elsewhere such a
+# space is damage.
+SPACED_PUNCTUATION = {"fr": frozenset(":;!?»›")}
+SPACED_AFTER = {"fr": frozenset("«‹")}
+
+# Quotation marks, opening and closing, that sit tight against what they enclose. German opens
+# with „ or » and closes with “ or «; French is left without « »: it puts a space inside them.
+# Undecided text keeps to the marks no language spaces or turns around.
+QUOTES = {
+    "es": ("\"“«", "\"”»"), "pt": ("\"“«", "\"”»"), "it": ("\"“«", "\"”»"),
+    "en": ("\"“", "\"”"), "fr": ("\"“", "\"”"), "de": ("\"„»", "\"“”«"),
+}
+_NEUTRAL_QUOTES = ("\"“„", "\"”")
+
+
+def common_words(lang: str | None) -> frozenset[str]:
+    """Words known to be words of their own: a piece of text equal to one is no cut-off syllable."""
+    tables = (_WORDS, BINDING_SETS, COORDINATOR_SETS)
+    return frozenset().union(*(words_for(table, lang) for table in tables))
+
+
+def words_for(table: dict[str, frozenset[str]], lang: str | None) -> frozenset[str]:
+    """The words of `table` for `lang`; for an undecided text, those of every language."""
+    return table.get(lang, frozenset()) if lang else frozenset().union(*table.values())
+
+
+def quotes(lang: str | None) -> tuple[str, str]:
+    """(opening, closing) quotation marks that sit tight against a link or emphasis in `lang`."""
+    return QUOTES.get(lang, _NEUTRAL_QUOTES) if lang else _NEUTRAL_QUOTES
+
 
 _WORD = regex.compile(r"\p{L}+")
 
 
 def detect(text: str, sample: int = 20000) -> tuple[str | None, str]:
-    """Return (language code or None, evidence) from the function words in a sample of `text`."""
+    """Return (language code or None, evidence) from the function words in a sample of `text`.
+
+    A word that several languages share ('de', 'la', 'que') counts for each of them in part, so
+    that the words only one language has decide; a short text is then decided by a clear margin
+    instead of by a count only long texts reach.
+
+    >>> detect("The report was written for the ministry and published in March.")[0]
+    'en'
+    >>> detect("La lettre était signée par le maire et publiée dans le journal.")[0]
+    'fr'
+    >>> detect("Share on Facebook")[0] is None
+    True
+    """
     counts = Counter()
     for word in _WORD.findall(text[:sample].lower()):
-        for lang, words in _WORDS.items():
-            if word in words:
-                counts[lang] += 1
+        langs = [lang for lang, words in _WORDS.items() if word in words]
+        for lang in langs:
+            counts[lang] += 1 / len(langs)
     if not counts:
         return None, "no function words of a known language"
     ranked = counts.most_common()
     best, hits = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     total = sum(1 for _ in _WORD.finditer(text[:sample]))
-    if hits < 5 or hits < 1.3 * runner_up:
-        return None, f"undecided: {dict(ranked[:3])} function words in {total} words"
-    return best, f"{hits} {best} function words in {total} words (next: {runner_up})"
+    shown = {lang: round(count, 1) for lang, count in ranked[:3]}
+    if hits < 3 or hits - runner_up < 2 or hits < 1.3 * runner_up:
+        return None, f"undecided: {shown} function words in {total} words"
+    return best, f"{hits:.0f} {best} function words in {total} words (next: {runner_up:.0f})"

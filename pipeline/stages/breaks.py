@@ -4,7 +4,10 @@ PDF and web converters start a new paragraph wherever a line, column or page end
 arrives as several paragraphs: `… de la` / `provocadores geopolíticos …`, a lone link, a lone `.`,
 or the rest of a word (`Terro` / `r`). A break is joined only on evidence from both sides (see
 `pipeline.evidence`); real paragraph ends, headings, title-like bold lines, lists, quotations and
-code are never joined. Where the evidence is weak the break stays and a doubt is recorded.
+code are never joined. Short lines with no final punctuation are not evidence on their own: menus,
+share buttons, captions and salutations are lines of their own too, so a short piece is joined only
+when the text around it continues the sentence. Where the evidence is weak the break stays and a
+doubt is recorded.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 
 from pipeline import markdown
 from pipeline.evidence import (Vocabulary, ending, first_word, is_fragment, last_word, opening)
+from pipeline.language import COORDINATOR_SETS, SPACED_AFTER, SPACED_PUNCTUATION, words_for
 from pipeline.model import Context, Doubt, Edit, Proposal
 
 NAME = "breaks"
@@ -20,11 +24,15 @@ RULES = {
     "join_midsentence_break": "Two paragraphs are one when the first does not end a sentence "
                               "(no final punctuation, a comma, an abbreviation such as 'EE. UU.', "
                               "an open quotation mark or bracket) and the second continues it (lower "
-                              "case, closing punctuation, or a fragment such as a lone link).",
+                              "case, closing punctuation, or a fragment such as a lone link that "
+                              "the paragraph after it continues), or when the first stops on a "
+                              "word no sentence ends on ('of', 'der') or a title before a name "
+                              "('Sr.', 'M.').",
     "join_split_word": "A word cut in two by a paragraph break is mended when the whole word "
                        "occurs elsewhere in the document and a piece never does on its own.",
     "join_hyphenated_word": "A word hyphenated across a paragraph break is mended; the hyphen "
-                            "stays when the document writes the word with it.",
+                            "stays when the document writes the word with it, and keeps its "
+                            "space when it is a suspended one ('Vor- und Nachteile').",
     "collapse_blank_lines": "Runs of blank lines (and spaces at the end of a block) between "
                             "blocks become one blank line.",
     "strip_leading_blank_lines": "Blank lines before the first block are removed.",
@@ -32,18 +40,24 @@ RULES = {
 }
 
 _JOINABLE = "Paragraph"
+_JOINS = ("join_midsentence_break", "join_split_word", "join_hyphenated_word")
 
 
 def propose(text: str, context: Context) -> Proposal:
     root = markdown.parse(text)
     blocks = root.children
-    vocabulary = Vocabulary(text)
+    vocabulary = Vocabulary(text, context.lang)
     edits, doubts = [], []
-    if blocks and blocks[0].start > 0 and not text[:blocks[0].start].strip():
-        edits.append(Edit(0, blocks[0].start, "", "strip_leading_blank_lines",
-                          f"{text[:blocks[0].start].count(chr(10))} blank lines before the text"))
-    for a, b in zip(blocks, blocks[1:]):
-        edit, doubt = _between(text, a, b, vocabulary, context.lang)
+    # Only whole lines go: spaces that open the first block's line are its indentation, which
+    # can make it a code block.
+    blank = text[:text.rfind("\n", 0, blocks[0].start) + 1] if blocks else ""
+    if blank and not blank.strip(" \t\n"):
+        edits.append(Edit(0, len(blank), "", "strip_leading_blank_lines",
+                          f"{blank.count(chr(10))} blank lines before the text"))
+    continued = False  # whether the block before the break is itself the end of a join
+    for a, b, c in zip(blocks, blocks[1:], [*blocks[2:], None]):
+        edit, doubt = _between(text, a, b, c, vocabulary, context.lang, continued)
+        continued = edit is not None and edit.rule in _JOINS
         if edit:
             edits.append(edit)
         if doubt:
@@ -59,7 +73,7 @@ def propose(text: str, context: Context) -> Proposal:
 def _content_end(text: str, block: markdown.Node) -> int:
     """Where a block's text ends: trailing spaces after a paragraph or heading mean nothing."""
     if block.kind in ("Paragraph", "Heading"):
-        return block.start + len(text[block.start:block.end].rstrip())
+        return block.start + len(text[block.start:block.end].rstrip(" \t\n"))
     end = block.end
     return end - 1 if text[end - 1:end] == "\n" else end
 
@@ -70,13 +84,17 @@ def title_like(block: markdown.Node) -> bool:
         any(node.kind == "Strong" for node in markdown.walk(block))
 
 
-def _between(text, a, b, vocabulary, lang) -> tuple[Edit | None, Doubt | None]:
+def _between(text, a, b, c, vocabulary, lang, continued) -> tuple[Edit | None, Doubt | None]:
     start, stop = _content_end(text, a), b.start
     separator = text[start:stop]
-    if separator.count("\n") < 2 or separator.strip():
+    if separator.count("\n") < 2 or separator.strip(" \t\n"):
         return None, None  # not a blank-line break (or something we do not understand)
     if a.kind == _JOINABLE and b.kind == _JOINABLE and not title_like(a) and not title_like(b):
-        decision = _join(a.visible(), b.visible(), vocabulary, lang)
+        following = c.visible() if c is not None and c.kind == _JOINABLE else None
+        decision = _join(a.visible(), b.visible(), following, vocabulary, lang, continued)
+        if isinstance(decision, _Join) and decision.drop_hyphen and text[start - 1] != "-":
+            decision = (f"{decision.reason}, but the hyphen sits inside markup that ends the "
+                        "paragraph: left for a reviewer")
         if isinstance(decision, _Join):
             return Edit(start - decision.drop_hyphen, stop, decision.joiner, decision.rule,
                         decision.reason), None
@@ -93,6 +111,9 @@ def _between(text, a, b, vocabulary, lang) -> tuple[Edit | None, Doubt | None]:
 
 
 def _collapse(start: int, stop: int, separator: str) -> Edit | None:
+    # Spaces that open the next block's line are its indentation (four make a code block).
+    indent = len(separator) - separator.rfind("\n") - 1
+    stop, separator = stop - indent, separator[:len(separator) - indent]
     if separator == "\n\n":
         return None
     blank = separator.count("\n") - 1
@@ -112,27 +133,53 @@ class _Join:
     drop_hyphen: bool = False
 
 
-def _join(before: str, after: str, vocabulary: Vocabulary, lang: str | None):
-    """A `_Join`, a doubt (a string), or None for a break that is a real paragraph end."""
-    end, start = ending(before, lang), opening(after)
+def _join(before: str, after: str, following: str | None, vocabulary: Vocabulary,
+          lang: str | None, continued: bool = False):
+    """A `_Join`, a doubt (a string), or None for a break that is a real paragraph end.
+
+    `following` is the paragraph after `after`, if there is one: a short piece is a fragment of
+    the sentence only when the text on both sides of it continues, that is when the break after
+    it is joined too. `continued` says that `before` is the end of a paragraph already joined
+    to the one before it, so that it is no line of its own.
+    """
+    if not after.strip():
+        return None  # a paragraph of no-break spaces: nothing to continue
+    end = ending(before, lang)
+    # A paragraph that is only an opening quotation mark is read with the text it opens, as it
+    # will be once the break after it is joined.
+    opens_only = following is not None and not any(ch.isalnum() for ch in after) and \
+        ending(after, lang).kind == "open"
+    start = opening(after.strip() + following.lstrip() if opens_only else after)
     if start.kind == "ellipsis":
         return None
     both = f"the paragraph {end.why} and the next {start.why}"
     if end.kind == "hyphen":
-        return _hyphenated(before, after, vocabulary, both) if start.kind == "lower" else None
-    if end.kind in ("none", "comma", "abbreviation") and start.kind == "lower" or \
-            end.kind in ("none", "comma") and start.kind == "closing":
+        return _hyphenated(before, after, vocabulary, lang, both) if start.kind == "lower" else None
+    if end.kind == "open":
+        return _Join(_space_after_opener(before, lang), "join_midsentence_break", both)
+    if end.kind in ("none", "comma", "abbreviation") and start.kind == "lower":
+        if end.kind == "comma" and not continued and _line_of_its_own(before):
+            return (f"{both}: left as two paragraphs (a short capitalised line ending in a comma "
+                    "is a salutation or an address line as often as a cut sentence)")
         tail, head = last_word(before), first_word(after.lstrip())
-        if end.kind == "none" and start.kind == "lower" and tail and head:
+        if end.kind == "none" and tail and head:
             split = vocabulary.split_word(tail, head)
             if split:
                 return _Join("", "join_split_word", f"{both}; {split}")
-        return _Join("" if start.kind == "closing" else " ", "join_midsentence_break", both)
-    if end.kind == "open":
-        return _Join("", "join_midsentence_break", both)
-    if end.kind in ("none", "comma") and is_fragment(after):
+        return _Join(" ", "join_midsentence_break", both)
+    if end.kind in ("none", "comma") and start.kind == "closing":
+        return _Join(_space_before_closer(after, lang), "join_midsentence_break", both)
+    if end.continues and (start.kind == "upper" or after.lstrip()[:1].isdigit()):
         return _Join(" ", "join_midsentence_break",
-                     f"the paragraph {end.why} and the next is a fragment ({after.strip()!r})")
+                     f"the paragraph {end.why}, so the next, which {start.why}, continues it")
+    if end.kind in ("none", "comma") and is_fragment(after):
+        fragment = f"the paragraph {end.why} and the next is a fragment ({after.strip()!r})"
+        onward = _join(after, following, None, vocabulary, lang, True) if following else None
+        if isinstance(onward, _Join):
+            return _Join(" ", "join_midsentence_break",
+                         f"{fragment}, which the paragraph after it continues ({onward.reason})")
+        return (f"{fragment}, but nothing after it continues the sentence: left as two "
+                "paragraphs (menus, captions and bylines are short lines of their own)")
     if end.kind in ("none", "comma", "abbreviation") and start.kind == "upper":
         return f"{both}: left as two paragraphs (a capital may start a new paragraph)"
     if end.kind == "sentence" and start.kind == "lower":
@@ -140,10 +187,31 @@ def _join(before: str, after: str, vocabulary: Vocabulary, lang: str | None):
     return None
 
 
-def _hyphenated(before: str, after: str, vocabulary: Vocabulary, both: str) -> _Join | None:
-    tail, head = last_word(before[:-1]), first_word(after.lstrip())
+def _line_of_its_own(before: str) -> bool:
+    """A short capitalised line: a salutation (`Sehr geehrte Damen und Herren,`, after which
+    German goes on in lower case) or an address line, not the first line of a wrapped sentence,
+    which fills the width of the page."""
+    stripped = before.strip()
+    return "\n" not in stripped and len(stripped.split()) <= 6 and stripped[:1].isupper()
+
+
+def _space_after_opener(before: str, lang: str | None) -> str:
+    return " " if before.rstrip()[-1:] in SPACED_AFTER.get(lang, ()) else ""
+
+
+def _space_before_closer(after: str, lang: str | None) -> str:
+    return " " if after.lstrip()[:1] in SPACED_PUNCTUATION.get(lang, ()) else ""
+
+
+def _hyphenated(before: str, after: str, vocabulary: Vocabulary, lang: str | None,
+                both: str) -> _Join | None:
+    tail, head = last_word(before.rstrip()[:-1]), first_word(after.lstrip())
     if not (tail and head):
         return None
+    if head.lower() in words_for(COORDINATOR_SETS, lang):
+        return _Join(" ", "join_hyphenated_word",
+                     f"{both}; a hyphen before {head!r} is a suspended one ('{tail}- {head} …'), "
+                     "so it stays with its space")
     # The hyphen goes only when the document has the word whole and never hyphenated; without
     # that evidence a compound (anti-rusa, well-known) is the safer reading.
     whole, hyphenated = (vocabulary.counts[(tail + head).lower()],

@@ -4,7 +4,10 @@ Web-to-markdown converters keep a link's text but often lose its target (`[text]
 `javascript:`), and PDF converters cut a link's text where the line or page broke, sometimes in the
 middle of a word. They also leave a space where inline markup met punctuation or a quotation mark
 (`[Asia Times](#) ,`, `" [democracia](#) "`). Real targets (http, https, mailto, relative paths)
-are never touched.
+are never touched. Two links with lost targets on either side of a break are not one link for that
+alone: a scraped menu is a column of them. They are merged only when the text says the sentence
+goes on, as for any other break (see `pipeline.evidence`). Which quotation marks sit tight against
+what they enclose depends on the language: French spaces « », German closes with “ and «.
 """
 
 from __future__ import annotations
@@ -12,8 +15,8 @@ from __future__ import annotations
 import regex
 
 from pipeline import markdown
-from pipeline.evidence import SENTENCE_END, Vocabulary, first_word, last_word
-from pipeline.language import SPACED_PUNCTUATION
+from pipeline.evidence import SENTENCE_END, Vocabulary, ending, first_word, last_word, opening
+from pipeline.language import SPACED_PUNCTUATION, quotes
 from pipeline.model import Context, Edit, Proposal
 
 NAME = "links"
@@ -21,18 +24,24 @@ RULES = {
     "drop_lost_link_target": "A link whose target was lost in conversion ('#', empty, "
                              "'javascript:') keeps its text; the empty target makes it a TEI "
                              "<ref> without @target.",
-    "merge_split_link": "Two links with the same (or a lost) target on either side of a "
-                        "paragraph break, the first not ending a sentence, are one link cut "
-                        "apart by the break and become one.",
-    "rejoin_cut_link_word": "A link whose text ends in the first part of a word whose rest "
-                            "starts the next paragraph takes the rest back in.",
+    "merge_split_link": "Two links with the same target on either side of a paragraph break, "
+                        "the first not ending a sentence, are one link cut apart by the break "
+                        "and become one; with lost targets only when the text continues (the "
+                        "second starts in lower case, the first stops on a word no sentence "
+                        "ends on, or the two pieces make a word of the document).",
+    "rejoin_cut_link_word": "A link whose text ends in the first part of a word (with or without "
+                            "a hyphen) whose rest starts the next paragraph takes the rest back "
+                            "in.",
     "remove_space_before_punctuation": "A space between the end of a link or emphasis and the "
                                        "punctuation after it is removed (not before : ; ! ? in "
                                        "French, whose typography puts one there).",
     "remove_space_inside_quotes": "A space between a quotation mark and the link or emphasis it "
-                                  "encloses is removed.",
+                                  "encloses is removed (not inside French « », whose typography "
+                                  "puts one there).",
 }
 
+# A link's text cut by more breaks than this is no longer read as one link.
+_MAX_CUT_PIECES = 4
 _LOST = regex.compile(r"^(?:#|javascript:.*|)$", regex.IGNORECASE | regex.DOTALL)
 _INLINE_MARKUP = {"Link", "Emphasis", "Strong"}
 
@@ -43,15 +52,22 @@ def is_lost(dest: str | None) -> bool:
 
 def propose(text: str, context: Context) -> Proposal:
     root = markdown.parse(text)
-    vocabulary = Vocabulary(text)
+    vocabulary = Vocabulary(text, context.lang)
     edits: list[Edit] = []
     consumed: set[int] = set()  # link starts whose target an edit across a break already rewrote
     blocks = root.children
-    for a, b in zip(blocks, blocks[1:]):
-        edit = _across_break(text, a, b, vocabulary)
+    i = 0
+    while i + 1 < len(blocks):
+        edit = _across_break(text, blocks[i], blocks[i + 1], vocabulary, context.lang)
         if edit:
             edits.append(edit)
-            consumed.add(_last_link(a).start)
+            consumed.add(_last_link(blocks[i]).start)
+        else:
+            cut = _link_cut_apart(text, blocks[i:i + _MAX_CUT_PIECES], vocabulary, context.lang)
+            edits.extend(cut)
+            # The next break to look at is the one after the paragraph that closes the link.
+            i += sum(join.rule == "merge_split_link" for join in cut[1:])
+        i += 1
     for node in markdown.walk(root):
         if node.kind == "Link" and is_lost(node.dest) and node.start not in consumed:
             edit = _drop_target(text, node)
@@ -77,7 +93,7 @@ def _target_suffix(text: str, link: markdown.Node) -> tuple[int, str]:
     return close, ("]()" if is_lost(link.dest) else suffix)
 
 
-def _across_break(text, a, b, vocabulary) -> Edit | None:
+def _across_break(text, a, b, vocabulary, lang) -> Edit | None:
     link = _last_link(a)
     if link is None or b.kind != "Paragraph" or not markdown.separated_by_blank_lines(text, a, b):
         return None
@@ -93,21 +109,109 @@ def _across_break(text, a, b, vocabulary) -> Edit | None:
             return None
         tail, first = last_word(link_text), first_word(head.visible())
         why = vocabulary.split_word(tail, first) if tail and first else None
+        continues = why or _continues(a.visible(), head.visible(), lang)
+        if is_lost(link.dest) and not continues:
+            return None
         joiner = "" if why else " "
         return Edit(close, head.start + 1, joiner, "merge_split_link",
                     f"the link {link_text!r} ends a paragraph without ending a sentence and the "
                     f"next paragraph starts with a link to the same target{lost}"
-                    + (f"; no space, since {why}" if why else ""))
+                    + (f"; no space, since {why}" if why else
+                       f"; {continues}" if is_lost(link.dest) else ""))
     if head is not None and head.kind == "Text":
-        tail, first = last_word(link_text), first_word(head.text)
-        if tail and first and link_text.endswith(tail) and head.text.startswith(first) \
-                and first[0].islower():
-            why = vocabulary.split_word(tail, first)
-            if why:
-                return Edit(close, head.start + len(first), first + suffix,
-                            "rejoin_cut_link_word",
-                            f"the link text {link_text!r} was cut inside a word: {why}{lost}")
+        return _rejoin_word(text, link, close, suffix, head, vocabulary, lost)
     return None
+
+
+def _link_cut_apart(text, run, vocabulary, lang) -> list[Edit]:
+    """Edits for a link whose own markup breaks cut apart: `[annual` / `report](#)`.
+
+    No paragraph holds a link then, only literal brackets; read together they do, and a link's
+    brackets are evidence enough that the text goes on. `run` is the paragraph with the opening
+    bracket and those after it.
+    """
+    if run[0].kind != "Paragraph" or \
+            not any(n.kind == "Text" and "[" in n.text for n in markdown.walk(run[0])):
+        return []
+    for count in range(2, len(run) + 1):
+        pieces = run[:count]
+        if pieces[-1].kind != "Paragraph" or \
+                not markdown.separated_by_blank_lines(text, pieces[-2], pieces[-1]):
+            return []
+        ends = [p.start + len(text[p.start:p.end].rstrip(" \t\n")) for p in pieces[:-1]]
+        ends.append(pieces[-1].end)
+        starts, joined = [], ""
+        for piece, end in zip(pieces, ends):
+            starts.append(len(joined) + (1 if joined else 0))
+            joined += (" " if joined else "") + text[piece.start:end]
+        link = next((n for n in markdown.walk(markdown.parse(joined)) if n.kind == "Link"
+                     and n.start < starts[1] - 1 and n.end > starts[-1]), None)
+        if link is not None:
+            return _mend_cut_link(text, pieces, ends, joined, starts, link, vocabulary, lang)
+    return []
+
+
+def _mend_cut_link(text, pieces, ends, joined, starts, link, vocabulary, lang) -> list[Edit]:
+    why = (f"the link {link.visible()!r} opens its text in one paragraph and closes it in a "
+           "later one: one link cut apart by the breaks")
+    edits = []
+    for piece, end, after in zip(pieces, ends, pieces[1:]):
+        tail, head = last_word(text[piece.start:end]), first_word(text[after.start:after.end])
+        split = vocabulary.split_word(tail, head) if tail and head else None
+        edits.append(Edit(end, after.start, "" if split else " ", "merge_split_link",
+                          why + (f"; no space, since {split}" if split else "")))
+    # Offsets in `joined` before the first junction or after the last are those of the first or
+    # the last piece in `text`; the repairs the mended link needs there are made too.
+    first_end, last_start = starts[1] - 1, starts[-1]
+    first_shift, last_shift = pieces[0].start, pieces[-1].start - last_start
+    close, suffix = _target_suffix(joined, link)
+    if close >= last_start and joined[close:link.end] != suffix:
+        edits.append(Edit(close + 1 + last_shift, link.end + last_shift, suffix[1:],
+                          "drop_lost_link_target",
+                          f"the link target {link.dest!r} was lost in conversion; the text "
+                          f"{link.visible()!r} is kept, as a reference without a target"))
+    for edit in _spaces_around(joined, link, lang):
+        shift = first_shift if edit.end <= first_end else last_shift \
+            if edit.start >= last_start else None
+        if shift is not None:
+            edits.append(Edit(edit.start + shift, edit.end + shift, edit.replacement, edit.rule,
+                              edit.reason))
+    return edits
+
+
+def _continues(before: str, after: str, lang: str | None) -> str | None:
+    """Why the text after a break goes on with the sentence before it, or None."""
+    end, start = ending(before, lang), opening(after)
+    if end.kind in ("none", "comma") and start.kind in ("lower", "closing") or end.continues:
+        return f"the first paragraph {end.why} and the second {start.why}"
+    return None
+
+
+def _rejoin_word(text, link, close, suffix, head, vocabulary, lost) -> Edit | None:
+    link_text = link.visible()
+    hyphen = link_text.endswith("-")
+    tail, first = last_word(link_text.rstrip("-") if hyphen else link_text), first_word(head.text)
+    if not (tail and first and head.text.startswith(first) and first[0].islower()):
+        return None
+    if hyphen:
+        if text[close - 1] != "-":
+            return None  # the hyphen sits inside emphasis or code within the link text
+        # A hyphen at the end of the link text is a line-end hyphen of the page; it goes when the
+        # document writes the word whole and never hyphenated, as in the breaks stage.
+        whole = vocabulary.counts[(tail + first).lower()]
+        if whole and not vocabulary.counts[f"{tail}-{first}".lower()]:
+            return Edit(close - 1, head.start + len(first), first + suffix, "rejoin_cut_link_word",
+                        f"the link text {link_text!r} ends with a hyphen inside a word: "
+                        f"'{tail}{first}' occurs {whole}× in the document, so the hyphen goes"
+                        f"{lost}")
+        return Edit(close, head.start + len(first), first + suffix, "rejoin_cut_link_word",
+                    f"the link text {link_text!r} ends with a hyphen inside a word: the document "
+                    f"never writes '{tail}{first}' whole, so the hyphen stays{lost}")
+    why = vocabulary.split_word(tail, first)
+    if not why:
+        return None
+    return Edit(close, head.start + len(first), first + suffix, "rejoin_cut_link_word",
+                f"the link text {link_text!r} was cut inside a word: {why}{lost}")
 
 
 def _drop_target(text: str, link: markdown.Node) -> Edit | None:
@@ -119,24 +223,24 @@ def _drop_target(text: str, link: markdown.Node) -> Edit | None:
                 f"{link.visible()!r} is kept, as a reference without a target")
 
 
-_QUOTES_OPEN = "\"“„"
-_QUOTES_CLOSE = "\"”"
-
-
 def _spaces_around(text: str, node: markdown.Node, lang: str | None):
     spaced = SPACED_PUNCTUATION.get(lang, frozenset())
+    openers, closers = quotes(lang)
     what = {"Link": "link", "Emphasis": "emphasis", "Strong": "bold text"}[node.kind]
-    after = regex.match(r"[ \t]+(?=([,.;:!?)\]]|[\"”](?=$|[\s.,;:!?)\]])))", text[node.end:
-                                                                                 node.end + 64])
+    close = regex.escape(closers)
+    # The mark must end there: the `!` of an image (`![`), the `.` of `.com` or an ellipsis are
+    # not punctuation closing the link's sentence.
+    after = regex.match(rf"[ \t]+(?=([,.;:!?)\]])(?=$|[\s,;:!?)\]{close}])|([{close}])"
+                        rf"(?=$|[\s.,;:!?)\]]))", text[node.end:node.end + 64])
     if after:
         mark = after.group(1) or after.group(2)
-        if mark in _QUOTES_CLOSE:
+        if after.group(2):
             yield Edit(node.end, node.end + after.end(), "", "remove_space_inside_quotes",
                        f"a space between the {what} and its closing {mark!r}")
         elif mark not in spaced:
             yield Edit(node.end, node.end + after.end(), "", "remove_space_before_punctuation",
                        f"a space between the {what} and the {mark!r} after it")
-    before = regex.search(r"(?:^|(?<=[\s(\[]))([\"“„])([ \t]+)$",
+    before = regex.search(rf"(?:^|(?<=[\s(\[]))([{regex.escape(openers)}])([ \t]+)$",
                           text[max(0, node.start - 64):node.start])
     if before:
         yield Edit(node.start - len(before.group(2)), node.start, "",
