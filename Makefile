@@ -64,7 +64,7 @@ verify: $(TEI) ## prove each TEI loses nothing: checksum, replay to raw bytes, t
 	done; exit $$status
 
 test: $(INSTALLED) ## run the test suite
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 bench: $(INSTALLED) ## throughput and memory against pandoc (installs Debian's pandoc if missing)
 	command -v pandoc >/dev/null || { apt-get update -qq && apt-get install -y -qq pandoc; }

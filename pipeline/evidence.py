@@ -171,6 +171,11 @@ def opening(text: str) -> Opening:
     if _ELLIPSIS_ONLY.match(stripped.rstrip()):
         return Opening("ellipsis", "is only an ellipsis marking an omission")
     first, rest = stripped[0], stripped[1:]
+    if first in "*_" and rest.lstrip("*_")[:1].isalnum():
+        # A literal `*` or `_` before a word is emphasis markup whose closing half the break cut
+        # off; the word after it is what the reader sees.
+        inner = opening(rest.lstrip("*_"))
+        return Opening(inner.kind, f"{inner.why} after a cut-off {first!r}")
     if first in BRACKET_OPENERS + QUOTE_MARKS:
         # French sets a space after « and ‹; any other mark that opens is written against the text.
         inside = rest.lstrip() if first in "«‹" else rest

@@ -84,6 +84,12 @@ def title_like(block: markdown.Node) -> bool:
         any(node.kind == "Strong" for node in markdown.walk(block))
 
 
+def _styled_line(block: markdown.Node) -> bool:
+    """One line wholly in italics or bold (a byline, a caption): no sentence is expected to end
+    there, so a capital after it is no reason for doubt."""
+    return block.wholly("Strong", "Emphasis") and "\n" not in block.visible().strip()
+
+
 def _between(text, a, b, c, vocabulary, lang, continued) -> tuple[Edit | None, Doubt | None]:
     start, stop = _content_end(text, a), b.start
     separator = text[start:stop]
@@ -98,7 +104,7 @@ def _between(text, a, b, c, vocabulary, lang, continued) -> tuple[Edit | None, D
         if isinstance(decision, _Join):
             return Edit(start - decision.drop_hyphen, stop, decision.joiner, decision.rule,
                         decision.reason), None
-        if decision:
+        if decision and not _styled_line(a):
             return _collapse(start, stop, separator), Doubt(start, stop, "join_midsentence_break",
                                                             decision)
     elif a.kind == _JOINABLE and b.kind == "Heading" and not b.visible()[:1].islower():
