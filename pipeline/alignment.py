@@ -63,6 +63,8 @@ def _map(spans: list[tuple[int, int, int, int]], starts, pos: int, right: bool) 
 def apply(text: str, edits: list[Edit]) -> Applied:
     """Apply non-overlapping edits on `text`; edits that change nothing are dropped."""
     kept = sorted(e for e in edits if text[e.start:e.end] != e.replacement)
+    if not kept:  # the same object, so the next stage's parse of it can be reused
+        return Applied(text, (), ())
     pieces, out_starts, cursor, out_len = [], [], 0, 0
     for edit in kept:
         if edit.start < cursor or edit.end < edit.start or edit.end > len(text):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 import regex
 
@@ -31,6 +32,9 @@ _ELLIPSIS_ONLY = regex.compile(r"^[\[(]?(?:\.{3}|…)[\])]?$")
 _ELIDED = regex.compile(r"(?:^|[\s(\[\"“«])(\p{L}+)['’]$")  # French l', d', qu'; Italian dell'
 _BARE_LAST_WORD = regex.compile(r"(?:^|[\s(\[\"“„«»])(\p{L}+)$")
 WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’]*")
+_LAST_WORD = regex.compile(r"(\p{L}+)$")
+_FIRST_WORD = regex.compile(r"(\p{L}+)")
+_LETTER_HYPHEN = regex.compile(r"\p{L}-$")
 _COMPOUND = regex.compile(r"\p{L}+(?:-\p{L}+)+")  # counted whole too: anti-rusa, well-known
 
 
@@ -74,12 +78,13 @@ def ending(text: str, lang: str | None) -> Ending:
     last = stripped[-1]
     if last in BRACKET_OPENERS or last in QUOTE_MARKS and _stands_apart(stripped):
         return Ending("open", f"ends inside an opening {last!r}")
-    elided = _ELIDED.search(stripped)
+    tail = stripped[-80:]  # what decides is at the end; the searches below need no more
+    elided = _ELIDED.search(tail)
     if elided and elided.group(1).lower() in words_for(ELISION_SETS, lang):
         return Ending("open", f"ends with the elided {elided.group(0).lstrip()!r}, which is "
                       "written against the next word")
-    core = _TRAILING_CLOSERS.sub("", stripped) or stripped
-    if regex.search(r"\p{L}-$", stripped):
+    core = _TRAILING_CLOSERS.sub("", tail) or tail
+    if _LETTER_HYPHEN.search(tail):
         return Ending("hyphen", "ends with a hyphen after a letter")
     if core[-1] in ",–—":
         return Ending("comma", f"ends with {core[-1]!r}, mid-sentence")
@@ -95,7 +100,7 @@ def ending(text: str, lang: str | None) -> Ending:
                 return Ending("abbreviation", f"ends with the abbreviation {abbreviation!r}, "
                               "not a sentence end")
         return Ending("sentence", f"ends a sentence with {core[-1]!r}")
-    bare = _BARE_LAST_WORD.search(core)
+    bare = _BARE_LAST_WORD.search(core[-40:])
     if lang and bare and bare.group(1).lower() in BINDING_SETS.get(lang, ()):
         return Ending("none", f"ends with {bare.group(1)!r}, a word no sentence ends on",
                       continues=True)
@@ -201,9 +206,16 @@ class Vocabulary:
     """Word counts of the document itself: the evidence for mending a word cut in two."""
 
     def __init__(self, text: str, lang: str | None = None) -> None:
-        self.counts = Counter(w.lower() for w in WORD.findall(text))
-        self.counts.update(w.lower() for w in _COMPOUND.findall(text))
+        self.text = text
         self.common = common_words(lang)
+
+    @cached_property
+    def counts(self) -> Counter:
+        # Counted on first use: most documents never have a candidate cut word to check.
+        lowered = self.text.lower()
+        counts = Counter(WORD.findall(lowered))
+        counts.update(_COMPOUND.findall(lowered))
+        return counts
 
     def split_word(self, tail: str, head: str) -> str | None:
         """Why `tail`+`head` is one word cut in two, or None.
@@ -231,10 +243,10 @@ class Vocabulary:
 
 
 def last_word(text: str) -> str | None:
-    match = regex.search(r"(\p{L}+)$", text)
+    match = _LAST_WORD.search(text[-64:])
     return match.group(1) if match else None
 
 
 def first_word(text: str) -> str | None:
-    match = regex.match(r"(\p{L}+)", text)
+    match = _FIRST_WORD.match(text)
     return match.group(1) if match else None

@@ -81,7 +81,21 @@ class _Offsets:
 
 
 def parse(text: str) -> Node:
-    """The document tree; block nodes span their source, inline nodes their markup."""
+    """The document tree; block nodes span their source, inline nodes their markup.
+
+    A stage that changed nothing hands the next one the very same string, so the last tree is
+    kept and given again for it (trees are never modified once built).
+    """
+    if _last[0] is text:
+        return _last[1]
+    _last[:] = [text, _parse(text)]
+    return _last[1]
+
+
+_last: list = [None, None]
+
+
+def _parse(text: str) -> Node:
     offsets = _Offsets(text)
     root = Node("Document", 0, len(text))
     stack = [root]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.evidence import Vocabulary
+
 
 @dataclass(frozen=True, order=True)
 class Edit:
@@ -84,9 +86,18 @@ class Doubt:
 
 @dataclass(frozen=True)
 class Context:
-    """What every stage may know about the document besides its text."""
+    """What every stage may know about the document besides its text.
+
+    The vocabulary is the raw text's: the document's own words, counted once (on first use) for
+    every stage that weighs a cut word.
+    """
 
     lang: str | None
+    vocabulary: Vocabulary
+
+    @classmethod
+    def of(cls, raw_text: str, lang: str | None) -> Context:
+        return cls(lang, Vocabulary(raw_text, lang))
 
 
 @dataclass(frozen=True)

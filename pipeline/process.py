@@ -57,7 +57,7 @@ class Result:
 
 def repair(source: Source, until: str | None = None) -> Result:
     lang, lang_evidence = language.detect(source.text)
-    context = Context(lang)
+    context = Context.of(source.text, lang)
     text = source.text
     applied, doubts = [], []
     for stage in STAGES:

@@ -46,7 +46,7 @@ _JOINS = ("join_midsentence_break", "join_split_word", "join_hyphenated_word")
 def propose(text: str, context: Context) -> Proposal:
     root = markdown.parse(text)
     blocks = root.children
-    vocabulary = Vocabulary(text, context.lang)
+    vocabulary = context.vocabulary
     edits, doubts = [], []
     # Only whole lines go: spaces that open the first block's line are its indentation, which
     # can make it a code block.

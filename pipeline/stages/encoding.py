@@ -92,9 +92,10 @@ def propose(text: str, context: Context) -> Proposal:
     r"""Edits that undo the encoding damage in `text`, each named after the defect it repairs.
 
     >>> damaged = "Die Auﬂage kostet 20\u0080 fÃ¼r alle.\n"
-    >>> [(e.rule, e.replacement) for e in propose(damaged, Context("de")).edits]
+    >>> [(e.rule, e.replacement) for e in propose(damaged, Context.of(damaged, "de")).edits]
     [('fix_latin_ligatures', 'fl'), ('fix_c1_controls', '€'), ('fix_mojibake', 'ü')]
-    >>> propose("«\u00a0Déjà\u00a0?\u00a0» — oui… “sí”, ‘ja’, 「はい」, AT&T\n", Context("fr")).edits
+    >>> typography = "«\u00a0Déjà\u00a0?\u00a0» — oui… “sí”, ‘ja’, 「はい」, AT&T\n"
+    >>> propose(typography, Context.of(typography, "fr")).edits
     []
     """
     edits = [*_byte_order_marks(text), *_newlines(text), *_form_feeds(text)]

@@ -64,7 +64,7 @@ def propose(text: str, context: Context) -> Proposal:
 
     >>> from pipeline import alignment
     >>> def repaired(text):
-    ...     return alignment.apply(text, propose(text, Context("en")).edits).text
+    ...     return alignment.apply(text, propose(text, Context.of(text, "en")).edits).text
     >>> repaired("The bridge over the\n\n## River Lea near the docks\n\nwill open in May.\n")
     'The bridge over the River Lea near the docks will open in May.\n'
     >>> repaired("The bridge is open.\n\n## Traffic\n\nbuses use it from May.\n")

@@ -52,7 +52,7 @@ def is_lost(dest: str | None) -> bool:
 
 def propose(text: str, context: Context) -> Proposal:
     root = markdown.parse(text)
-    vocabulary = Vocabulary(text, context.lang)
+    vocabulary = context.vocabulary
     edits: list[Edit] = []
     consumed: set[int] = set()  # link starts whose target an edit across a break already rewrote
     blocks = root.children

@@ -47,7 +47,7 @@ def propose(text: str, context: Context) -> Proposal:
 
     >>> from pipeline import alignment
     >>> def repaired(text):
-    ...     return alignment.apply(text, propose(text, Context("en")).edits).text
+    ...     return alignment.apply(text, propose(text, Context.of(text, "en")).edits).text
     >>> print(repaired("She said:\n\n*We will not sign it.*\n\n…\n\n*Not this year.*\n\nThen?\n"))
     She said:
     <BLANKLINE>
