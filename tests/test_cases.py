@@ -59,3 +59,19 @@ def test_tables_have_positive_and_negative_cases_in_several_languages():
         assert any(case["rules"] for case in cases), f"{table.name}: no positive case"
         assert any(not case["rules"] for case in cases), f"{table.name}: no negative case"
         assert {"es", "en"} <= {case["lang"] for case in cases}, f"{table.name}: es and en needed"
+
+
+@pytest.mark.parametrize("case", list(_cases()))
+def test_case_is_idempotent(case):
+    repaired = _repair(case)
+    if not repaired.text:
+        return
+    again = process.repair(source.decode(Path("again.md"), repaired.text.encode()))
+    assert again.text == repaired.text, [(c.rule, c.before, c.after) for c in again.changes]
+
+
+def test_sample_is_idempotent():
+    sample = Path(__file__).resolve().parent.parent / "raw" / "000_5f556d4f1fe15307.txt"
+    once = process.repair(source.read(sample))
+    again = process.repair(source.decode(sample, once.text.encode()))
+    assert [(c.rule, c.before, c.after) for c in again.changes] == []
