@@ -51,6 +51,14 @@ class Result:
             pos = applied.to_input(pos, right)
         return pos
 
+    def undo(self) -> bytes:
+        """The raw bytes again, from the repaired text and the change records alone."""
+        text = self.text
+        for stage in reversed(self.stages):
+            text = alignment.undo(text, [(c.out_start, c.before, c.after)
+                                         for c in self.changes if c.stage == stage])
+        return self.source.encode(text)
+
     def counts(self, stage: str) -> Counter:
         return Counter(change.rule for change in self.changes if change.stage == stage)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import regex
 
 from pipeline import markdown
-from pipeline.evidence import SENTENCE_END, Vocabulary, ending, first_word, last_word, opening
+from pipeline.evidence import SENTENCE_END, ending, first_word, last_word, opening
 from pipeline.language import SPACED_PUNCTUATION, quotes
 from pipeline.model import Context, Edit, Proposal
 
