@@ -16,6 +16,7 @@ RAW := $(sort $(wildcard raw/*.txt raw/*.md))
 STEMS := $(basename $(notdir $(RAW)))
 TEI := $(STEMS:%=clean/%.tei.xml)
 RAW_OF = $(firstword $(filter raw/$*.%,$(RAW)))
+DECISIONS_OF = $(wildcard review/$*.decisions.json)
 
 .DEFAULT_GOAL := all
 .PHONY: all help encoding links breaks headings structure tei validate verify test bench clean-build
@@ -34,17 +35,17 @@ $(INSTALLED): pyproject.toml
 
 # One rule per stage: each reruns the stages up to its own from the raw file (provenance must
 # reach back to the raw text) and writes build/NN-stage/<name>.md and <name>.changes.jsonl.
-build/01-encoding/%.md: $$(RAW_OF) $(SRC) | $(INSTALLED)
+build/01-encoding/%.md: $$(RAW_OF) $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --stage encoding --out $(@D)
-build/02-links/%.md: $$(RAW_OF) build/01-encoding/%.md $(SRC) | $(INSTALLED)
+build/02-links/%.md: $$(RAW_OF) build/01-encoding/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --stage links --out $(@D)
-build/03-breaks/%.md: $$(RAW_OF) build/02-links/%.md $(SRC) | $(INSTALLED)
+build/03-breaks/%.md: $$(RAW_OF) build/02-links/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --stage breaks --out $(@D)
-build/04-headings/%.md: $$(RAW_OF) build/03-breaks/%.md $(SRC) | $(INSTALLED)
+build/04-headings/%.md: $$(RAW_OF) build/03-breaks/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --stage headings --out $(@D)
-build/05-structure/%.md: $$(RAW_OF) build/04-headings/%.md $(SRC) | $(INSTALLED)
+build/05-structure/%.md: $$(RAW_OF) build/04-headings/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --stage structure --out $(@D)
-clean/%.tei.xml: $$(RAW_OF) build/05-structure/%.md $(SRC) | $(INSTALLED)
+clean/%.tei.xml: $$(RAW_OF) build/05-structure/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --out $(@D)
 
 encoding: $(STEMS:%=build/01-encoding/%.md) ## stage 1: mojibake, entities, controls, NFC

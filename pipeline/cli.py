@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pipeline import __version__, process, schema, source, tei
+from pipeline import __version__, decisions, process, schema, source, tei
 from pipeline.model import InputError
 from pipeline.stages import NAMES
 from pipeline.xmlsafe import parse
@@ -34,10 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=Path("clean"), help="output folder")
     run.add_argument("--stage", choices=NAMES,
                      help="stop after this stage; write its text (.md) and change log (.jsonl)")
+    run.add_argument("--decisions", type=Path, default=Path("review"), metavar="DIR",
+                     help="reviewers' decisions, DIR/<name>.decisions.json (default: review)")
 
     check = commands.add_parser("verify", help="prove a TEI file loses nothing of its raw dump")
     check.add_argument("raw", type=Path)
     check.add_argument("tei", type=Path)
+    check.add_argument("--decisions", type=Path, default=Path("review"), metavar="DIR",
+                       help="the decisions the TEI was written with (default: review)")
 
     explain = commands.add_parser("explain", help="list the changes recorded in a TEI file")
     explain.add_argument("tei", type=Path)
@@ -60,6 +64,10 @@ def _fail(message: str) -> None:
     print(f"pipeline: error: {message}", file=sys.stderr)
 
 
+def _warn(message: str) -> None:
+    print(f"pipeline: warning: {message}", file=sys.stderr)
+
+
 def _inputs(paths: list[Path]):
     for path in paths:
         if path.is_dir():
@@ -78,7 +86,11 @@ def _run(args) -> int:
         try:
             if problem:
                 raise problem
-            result = process.repair(source.read(path), until=args.stage)
+            decisions_file = decisions.path_for(args.decisions, path)
+            result = process.repair(source.read(path), until=args.stage,
+                                    decisions=decisions.load(decisions_file))
+            for decision, reason in result.stale:
+                _warn(f"{decisions_file}: {decision.change_id}: stale, not applied: {reason}")
             stem = path.name.rsplit(".", 1)[0]
             if args.stage:
                 _write(args.out / f"{stem}.md", result.text.encode("utf-8"))
@@ -128,7 +140,8 @@ def _verify(args) -> int:
 
     try:
         _load(args.tei)
-        checks = verify(args.raw, args.tei)
+        checks = verify(args.raw, args.tei,
+                        decisions.load(decisions.path_for(args.decisions, args.raw)))
     except InputError as error:
         _fail(str(error))
         return 1

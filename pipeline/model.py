@@ -23,6 +23,28 @@ class Edit:
     reason: str
 
 
+def change_id(rule: str, raw_start: int) -> str:
+    # Anchored to the raw offset and the rule, so the id of a change does not move when an
+    # unrelated change appears earlier in the file; reviewers' decisions are keyed on it.
+    return f"chg-{rule}-{raw_start}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewer's verdict on one change, anchored by the change's exact text."""
+
+    change_id: str
+    verdict: str  # "accept" or "reject"
+    reviewer: str
+    date: str
+    comment: str
+    before: str
+    after: str
+
+    def matches(self, before: str, after: str) -> bool:
+        return (self.before, self.after) == (before, after)
+
+
 @dataclass(frozen=True)
 class Change:
     """One recorded repair, located in the raw text and in the text of the stage that made it.
@@ -44,12 +66,15 @@ class Change:
     out_start: int
     final_start: int
     final_end: int
+    decision: Decision | None = None
+
+    @property
+    def applied(self) -> bool:
+        return self.decision is None or self.decision.verdict != "reject"
 
     @property
     def id(self) -> str:
-        # Anchored to the raw offset and the rule, so the id of a change does not move when an
-        # unrelated change appears earlier in the file; reviewers' decisions are keyed on it.
-        return f"chg-{self.rule}-{self.raw_start}"
+        return change_id(self.rule, self.raw_start)
 
     def as_record(self) -> dict:
         return {
@@ -62,6 +87,9 @@ class Change:
                     "column": self.raw_column},
             "out_start": self.out_start,
             "reason": self.reason,
+            "decision": None if self.decision is None else {
+                "decision": self.decision.verdict, "reviewer": self.decision.reviewer,
+                "date": self.decision.date, "comment": self.decision.comment},
         }
 
 

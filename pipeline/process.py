@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline import alignment, language
-from pipeline.model import Change, Context
+from pipeline.decisions import stale_reason
+from pipeline.model import Change, Context, Decision, change_id
 from pipeline.source import Source
 from pipeline.stages import NAMES, STAGES
 
@@ -39,8 +40,9 @@ class Result:
     lang_evidence: str
     stages: tuple[str, ...]
     applied: tuple[alignment.Applied, ...]
-    changes: tuple[Change, ...]
+    changes: tuple[Change, ...]  # applied ones, and those a reviewer rejected
     doubts: tuple[LocatedDoubt, ...]
+    stale: tuple[tuple[Decision, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -56,42 +58,62 @@ class Result:
         text = self.text
         for stage in reversed(self.stages):
             text = alignment.undo(text, [(c.out_start, c.before, c.after)
-                                         for c in self.changes if c.stage == stage])
+                                         for c in self.changes
+                                         if c.stage == stage and c.applied])
         return self.source.encode(text)
 
     def counts(self, stage: str) -> Counter:
-        return Counter(change.rule for change in self.changes if change.stage == stage)
+        return Counter(change.rule for change in self.changes
+                       if change.stage == stage and change.applied)
 
 
-def repair(source: Source, until: str | None = None) -> Result:
+def repair(source: Source, until: str | None = None,
+           decisions: dict[str, Decision] | None = None) -> Result:
+    """Run the stages (up to `until`); a change a reviewer rejected is not applied."""
     lang, lang_evidence = language.detect(source.text)
     context = Context.of(source.text, lang)
+    lines = _LineTable(source)
+    decisions = decisions or {}
     text = source.text
-    applied, doubts = [], []
+    inputs, applied, refused, doubts = [], [], [], []
     for stage in STAGES:
         proposal = stage.propose(text, context)
-        applied.append(alignment.apply(text, proposal.edits))
+        kept, rejected = [], []
+        for edit in proposal.edits:
+            decision = decisions.get(change_id(edit.rule, lines.file_offset(
+                _back(applied, edit.start, False))))
+            rejects = decision is not None and decision.verdict == "reject" and \
+                decision.matches(text[edit.start:edit.end], edit.replacement)
+            (rejected if rejects else kept).append(edit)
+        inputs.append(text)
+        applied.append(alignment.apply(text, kept))
+        refused.append(sorted(rejected))
         doubts.append(proposal.doubts)
         text = applied[-1].text
         if stage.NAME == until:
             break
-    lines = _LineTable(source)
     changes, located = [], []
     for k, (stage_applied, stage_doubts) in enumerate(zip(applied, doubts)):
         earlier, later = applied[:k], applied[k + 1:]
-        for edit, out_start in zip(stage_applied.edits, stage_applied.out_starts):
+        records = [(edit, out_start, None) for edit, out_start in
+                   zip(stage_applied.edits, stage_applied.out_starts)]
+        records += [(edit, stage_applied.to_output(edit.start), "reject") for edit in refused[k]]
+        for edit, out_start, verdict in sorted(records, key=lambda r: (r[0].start, r[0].end)):
             raw_start = _back(earlier, edit.start, False)
             raw_end = _back(earlier, edit.end, True)
             line, column = lines.position(raw_start)
-            out_end = out_start + len(edit.replacement)
-            changes.append(Change(
+            out_end = out_start + (0 if verdict else len(edit.replacement))
+            change = Change(
                 stage=NAMES[k], rule=edit.rule, reason=edit.reason,
-                before=applied[k - 1].text[edit.start:edit.end] if k else
-                source.text[edit.start:edit.end],
-                after=edit.replacement, raw_start=lines.file_offset(raw_start),
-                raw_end=lines.file_offset(raw_end), raw_line=line, raw_column=column,
-                out_start=out_start, final_start=_forward(later, out_start, False),
-                final_end=_forward(later, out_end, True)))
+                before=inputs[k][edit.start:edit.end], after=edit.replacement,
+                raw_start=lines.file_offset(raw_start), raw_end=lines.file_offset(raw_end),
+                raw_line=line, raw_column=column, out_start=out_start,
+                final_start=_forward(later, out_start, False),
+                final_end=_forward(later, out_end, True))
+            decision = decisions.get(change.id)
+            if decision is not None and decision.matches(change.before, change.after):
+                change = replace(change, decision=decision)
+            changes.append(change)
         for doubt in stage_doubts:
             raw_start = _back(earlier, doubt.start, False)
             line, column = lines.position(raw_start)
@@ -99,7 +121,19 @@ def repair(source: Source, until: str | None = None) -> Result:
                                         lines.file_offset(raw_start), line, column,
                                         _forward([stage_applied, *later], doubt.start, False)))
     return Result(source, lang, lang_evidence, NAMES[:len(applied)], tuple(applied),
-                  tuple(changes), tuple(located))
+                  tuple(changes), tuple(located), _stale(decisions, changes))
+
+
+def _stale(decisions: dict[str, Decision], changes: list[Change]) -> tuple:
+    """Decisions that match no change, each with why: reported, never silently dropped."""
+    by_id = {change.id: change for change in changes}
+    stale = []
+    for change_id_, decision in sorted(decisions.items()):
+        change = by_id.get(change_id_)
+        if change is None or not decision.matches(change.before, change.after):
+            stale.append((decision, stale_reason(decision, change and change.before,
+                                                 change and change.after)))
+    return tuple(stale)
 
 
 def _back(applied, pos: int, right: bool) -> int:

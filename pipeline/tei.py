@@ -15,6 +15,7 @@ import os
 import re
 import time
 from bisect import bisect_right
+from collections import Counter
 from pathlib import Path
 
 from lxml import etree
@@ -77,18 +78,19 @@ def write(result: Result, tei_path: Path) -> bytes:
     root = markdown.parse(result.text)
     fields = _front_matter(result.text, root)
     ids = _Ids(result)
+    reviewers = _reviewers(result)
     body_builder = _Body(result, ids, fields)
     body = body_builder.build(root)
     tei = E("TEI", {"xml:lang": result.lang} if result.lang else None)
     raw_ref = Path(os.path.relpath(result.source.path, tei_path.parent)).as_posix()
-    tei.append(_header(result, fields, raw_ref, _title(root)))
+    tei.append(_header(result, fields, raw_ref, _title(root), reviewers))
     text_el = sub(tei, "text")
     text_el.append(body)
     stand_off = sub(tei, "standOff")
     notes = sub(stand_off, "listAnnotation", {"type": "provenance"})
     targets = body_builder.targets()
     for change in result.changes:
-        _note(notes, change, ids.change(change), targets(change.final_start), raw_ref)
+        _note(notes, change, ids.change(change), targets(change.final_start), raw_ref, reviewers)
     if result.doubts:
         doubts = sub(stand_off, "listAnnotation", {"type": "doubts"})
         for doubt in result.doubts:
@@ -96,6 +98,13 @@ def write(result: Result, tei_path: Path) -> bytes:
                                      "xml:id": ids.unique(doubt.id),
                                      "target": "#" + targets(doubt.final_start)},
                             f"Line {doubt.raw_line}, column {doubt.raw_column}: {doubt.reason}"))
+    if result.stale:
+        stale = sub(stand_off, "listAnnotation", {"type": "stale-decisions"})
+        for decision, reason in result.stale:
+            sub(stale, "note", {"type": "stale-decision", "n": decision.change_id,
+                                "resp": "#" + reviewers[decision.reviewer]},
+                f"The {decision.verdict} decision of {decision.date} on {decision.change_id} "
+                f"matches no change and was not applied: {reason}.")
     if not len(notes):
         stand_off.remove(notes)
     if not len(stand_off):
@@ -297,7 +306,23 @@ class _Body:
         return target
 
 
-def _header(result: Result, fields: dict, raw_ref: str, heading: str | None) -> etree._Element:
+def _reviewers(result: Result) -> dict[str, str]:
+    """Each reviewer's name and the xml:id of their respStmt, which decisions point at."""
+    names = {c.decision.reviewer for c in result.changes if c.decision} | \
+        {decision.reviewer for decision, _ in result.stale}
+    ids = {}
+    for name in sorted(names):
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "anonymous"
+        candidate, n = f"reviewer-{slug}", 1
+        while candidate in ids.values():
+            n += 1
+            candidate = f"reviewer-{slug}-{n}"
+        ids[name] = candidate
+    return ids
+
+
+def _header(result: Result, fields: dict, raw_ref: str, heading: str | None,
+            reviewers: dict[str, str]) -> etree._Element:
     source = result.source
     header = E("teiHeader")
     file_desc = sub(header, "fileDesc")
@@ -307,6 +332,10 @@ def _header(result: Result, fields: dict, raw_ref: str, heading: str | None) -> 
     author = fields.get("byline") or fields.get("author")
     if isinstance(author, str):
         sub(title_stmt, "author", text=author)
+    for name, reviewer_id in reviewers.items():
+        resp_stmt = sub(title_stmt, "respStmt", {"xml:id": reviewer_id})
+        sub(resp_stmt, "resp", text="review of the automatic changes")
+        sub(resp_stmt, "name", text=name)
     publication = sub(file_desc, "publicationStmt")
     sub(publication, "p", text=f"Cleaned from a raw dump by pipeline {__version__}; "
                                "not published.")
@@ -346,10 +375,22 @@ def _header(result: Result, fields: dict, raw_ref: str, heading: str | None) -> 
             listing = sub(change, "list")
             for rule, count in sorted(counts.items()):
                 sub(listing, "item", {"n": rule}, f"{rule}: {count}")
+    for name, reviewer_id in reviewers.items():
+        decided = [c.decision for c in result.changes if c.decision and c.decision.reviewer == name]
+        verdicts = Counter(d.verdict for d in decided)
+        attrib = {"n": "review", "who": "#" + reviewer_id}
+        if decided:
+            attrib["when"] = max(d.date for d in decided)
+        stale = sum(1 for d, _ in result.stale if d.reviewer == name)
+        sub(revision, "change", attrib,
+            f"Review by {name}: {verdicts['accept']} accepted, {verdicts['reject']} rejected "
+            f"(not applied)" + (f", {stale} stale decisions matching no change." if stale
+                                else "."))
     return header
 
 
-def _note(parent, change: Change, note_id: str, target: str, raw_ref: str) -> None:
+def _note(parent, change: Change, note_id: str, target: str, raw_ref: str,
+          reviewers: dict[str, str]) -> None:
     note = sub(parent, "note", {"type": "provenance", "subtype": change.stage, "n": change.rule,
                       "xml:id": note_id, "target": "#" + target})
     choice = sub(note, "choice")
@@ -359,6 +400,15 @@ def _note(parent, change: Change, note_id: str, target: str, raw_ref: str) -> No
                                                 f"{change.raw_end}"})
     sub(note, "num", {"type": "stage-offset", "value": str(change.out_start)})
     sub(note, "label", text=f"line {change.raw_line}, column {change.raw_column}")
+    if change.decision:
+        decision = change.decision
+        seg = sub(note, "seg", {"type": "decision",
+                                "subtype": "accepted" if change.applied else "rejected",
+                                "resp": "#" + reviewers[decision.reviewer]})
+        sub(seg, "date", {"when": decision.date}, decision.date)
+        _append_text(seg, f": {'accepted' if change.applied else 'rejected, not applied'} by "
+                          f"{decision.reviewer}" + (f": {decision.comment}"
+                                                    if decision.comment else ""))
     sub(note, "p", text=change.reason)
 
 

@@ -26,16 +26,17 @@ class Check:
     detail: str
 
 
-def verify(raw_path: Path, tei_path: Path) -> list[Check]:
+def verify(raw_path: Path, tei_path: Path, decisions: dict | None = None) -> list[Check]:
+    """The four checks; `decisions` are the reviewers' decisions the TEI was written with."""
     data = tei_path.read_bytes()
     document = parse(data).getroot()
     src = source.read(raw_path)
-    result = process.repair(src)
+    result = process.repair(src, decisions=decisions)
     return [
         _checksum(document, src),
         _replay(document, result),
         _reading_text(document, result),
-        _deterministic(data, result, tei_path),
+        _deterministic(data, result, tei_path, decisions),
     ]
 
 
@@ -58,6 +59,8 @@ def replay(document, repaired: str, src: source.Source) -> bytes:
     """The raw bytes rebuilt from the repaired text and the TEI's provenance notes alone."""
     by_stage: dict[str, list[tuple[int, str, str]]] = {name: [] for name in NAMES}
     for note in document.iterfind(".//t:standOff//t:note[@type='provenance']", NS):
+        if note.find("t:seg[@type='decision'][@subtype='rejected']", NS) is not None:
+            continue  # a reviewer rejected it: it was never applied
         stage = note.get("subtype")
         offset = int(note.find("t:num[@type='stage-offset']", NS).get("value"))
         before = _note_text(note.find("t:choice/t:orig", NS))
@@ -75,7 +78,8 @@ def _replay(document, result) -> Check:
     except (ValueError, KeyError, AttributeError, TypeError) as error:
         return Check("replay", False, f"the notes do not replay: {error}")
     if rebuilt == result.source.data:
-        return Check("replay", True, f"{len(result.changes)} changes undone give the "
+        applied = sum(change.applied for change in result.changes)
+        return Check("replay", True, f"{applied} changes undone give the "
                                      f"{len(rebuilt)} raw bytes exactly")
     first = next((i for i, (a, b) in enumerate(zip(rebuilt, result.source.data)) if a != b),
                  min(len(rebuilt), len(result.source.data)))
@@ -129,8 +133,8 @@ def _reading_text(document, result) -> Check:
                                         f"{len(md_blocks)} in the markdown")
 
 
-def _deterministic(data: bytes, result, tei_path: Path) -> Check:
-    again = tei.write(process.repair(result.source), tei_path)
+def _deterministic(data: bytes, result, tei_path: Path, decisions) -> Check:
+    again = tei.write(process.repair(result.source, decisions=decisions), tei_path)
     if again == data:
         return Check("deterministic", True, "a second run writes the same bytes")
     first = next((i for i, (a, b) in enumerate(zip(again, data)) if a != b),
