@@ -246,8 +246,9 @@ def _bold_title(text, blocks, i, lang) -> bool:
         return False  # a sentence, also one that closes a quotation: 'He said "no."
     if not regex.search(r"\p{L}", title):
         return False  # a bold page or note number, not a title
-    if i + 1 >= len(blocks) or blocks[i + 1].kind == "Heading":
-        return False
+    if i + 1 >= len(blocks) or blocks[i + 1].kind in ("Heading", "Table", "CodeBlock") or \
+            _only_image(blocks[i + 1]):
+        return False  # nothing to head, or the caption of the table, listing or figure below
     if i > 0 and blocks[i - 1].kind == "Paragraph" and title[0].islower() and \
             ending(blocks[i - 1].visible(), lang).kind in ("none", "comma", "open"):
         return False  # a bold fragment of the sentence before, not a title
@@ -255,12 +256,18 @@ def _bold_title(text, blocks, i, lang) -> bool:
     return i == 0 or not _inside_sentence(blocks[i - 1], block, blocks[i + 1], lang)
 
 
+def _only_image(block: markdown.Node) -> bool:
+    child = block.only_child()
+    return block.kind == "Paragraph" and child is not None and child.kind == "Image"
+
+
 def _contains_strong(block: markdown.Node) -> bool:
     return any(node.kind == "Strong" for node in markdown.walk(block))
 
 
 def _consistent_levels(levels: list[int | None], titled: bool = False) -> list[int]:
-    """The level each heading should have; None is a promoted title, which takes the commonest.
+    """The level each heading should have; None is a promoted title, which takes the level of
+    the heading before it (the commonest level when it is the first, or follows the title).
 
     When a level-1 heading opens the document (`titled`) and no other is level 1, it is the
     document's title (converters give `#` to the page's `<h1>` or largest type), and promoted
@@ -277,13 +284,19 @@ def _consistent_levels(levels: list[int | None], titled: bool = False) -> list[i
     [1, 2, 2]
     >>> _consistent_levels([1, 2, 3, 2])  # a consistent hierarchy stays
     [1, 2, 3, 2]
+    >>> _consistent_levels([1, 2, None, 1])  # a bold title inside a section is one of its kind
+    [1, 2, 2, 1]
     """
     title = titled and levels[0] == 1 and 1 not in levels[1:]
     present = Counter(level for level in (levels[1:] if title else levels) if level is not None)
     common = max(present.items(), key=lambda kv: (kv[1], kv[0]))[0] if present else 2
     if title:
         common = max(common, 2)
-    resolved = [common if level is None else level for level in levels]
+    resolved = []
+    for level in levels:
+        if level is None:  # a promoted title is a sibling of the heading before it
+            level = resolved[-1] if resolved and not (title and len(resolved) == 1) else common
+        resolved.append(level)
     if not resolved:
         return []
     top, open_levels, fixed = resolved[0], [], []
