@@ -89,8 +89,14 @@ def write(result: Result, tei_path: Path) -> bytes:
     stand_off = sub(tei, "standOff")
     notes = sub(stand_off, "listAnnotation", {"type": "provenance"})
     targets = body_builder.targets()
+    previous: dict[str, int] = {}  # the last applied change's offset, per stage
     for change in result.changes:
-        _note(notes, change, ids.change(change), targets(change.final_start), raw_ref, reviewers)
+        step = None
+        if change.applied:
+            step = change.out_start - previous.get(change.stage, 0)
+            previous[change.stage] = change.out_start
+        _note(notes, change, ids.change(change), targets(change.final_start), raw_ref,
+              reviewers, step)
     if result.doubts:
         doubts = sub(stand_off, "listAnnotation", {"type": "doubts"})
         for doubt in result.doubts:
@@ -390,7 +396,11 @@ def _header(result: Result, fields: dict, raw_ref: str, heading: str | None,
 
 
 def _note(parent, change: Change, note_id: str, target: str, raw_ref: str,
-          reviewers: dict[str, str]) -> None:
+          reviewers: dict[str, str], step: int | None) -> None:
+    """One provenance note. `step` places the change in its stage's output, counted from the
+    previous applied change of that stage: replaying needs the place, and a step (unlike an
+    absolute offset) does not shift in every later note when one change is added or dropped,
+    which keeps `git diff clean/` to the notes that really changed."""
     note = sub(parent, "note", {"type": "provenance", "subtype": change.stage, "n": change.rule,
                       "xml:id": note_id, "target": "#" + target})
     choice = sub(note, "choice")
@@ -398,7 +408,8 @@ def _note(parent, change: Change, note_id: str, target: str, raw_ref: str,
     sub(choice, "reg", text=change.after)
     sub(note, "ptr", {"type": "raw", "target": f"{raw_ref}#char={change.raw_start},"
                                                 f"{change.raw_end}"})
-    sub(note, "num", {"type": "stage-offset", "value": str(change.out_start)})
+    if step is not None:
+        sub(note, "num", {"type": "offset-step", "value": str(step)})
     sub(note, "label", text=f"line {change.raw_line}, column {change.raw_column}")
     if change.decision:
         decision = change.decision

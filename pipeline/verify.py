@@ -62,7 +62,8 @@ def replay(document, repaired: str, src: source.Source) -> bytes:
         if note.find("t:seg[@type='decision'][@subtype='rejected']", NS) is not None:
             continue  # a reviewer rejected it: it was never applied
         stage = note.get("subtype")
-        offset = int(note.find("t:num[@type='stage-offset']", NS).get("value"))
+        step = int(note.find("t:num[@type='offset-step']", NS).get("value"))
+        offset = (by_stage[stage][-1][0] if by_stage[stage] else 0) + step
         before = _note_text(note.find("t:choice/t:orig", NS))
         after = _note_text(note.find("t:choice/t:reg", NS))
         by_stage[stage].append((offset, before, after))

@@ -32,9 +32,10 @@ RULES = {
     "rejoin_cut_link_word": "A link whose text ends in the first part of a word (with or without "
                             "a hyphen) whose rest starts the next paragraph takes the rest back "
                             "in.",
-    "remove_space_before_punctuation": "A space between the end of a link or emphasis and the "
-                                       "punctuation after it is removed (not before : ; ! ? in "
-                                       "French, whose typography puts one there).",
+    "remove_space_before_punctuation": "A space between a word, or the end of a link or "
+                                       "emphasis, and the punctuation after it is removed (not "
+                                       "before : ; ! ? in French, whose typography puts one "
+                                       "there, nor before an ellipsis).",
     "remove_space_inside_quotes": "A space between a quotation mark and the link or emphasis it "
                                   "encloses is removed (not inside French « », whose typography "
                                   "puts one there).",
@@ -75,6 +76,8 @@ def propose(text: str, context: Context) -> Proposal:
                 edits.append(edit)
         if node.kind in _INLINE_MARKUP:
             edits.extend(_spaces_around(text, node, context.lang))
+        if node.kind in ("Paragraph", "Heading", "TableCell"):
+            edits.extend(_spaces_in_text(text, node, context.lang))
     return Proposal(edits, [])
 
 
@@ -246,3 +249,25 @@ def _spaces_around(text: str, node: markdown.Node, lang: str | None):
         yield Edit(node.start - len(before.group(2)), node.start, "",
                    "remove_space_inside_quotes",
                    f"a space between the opening {before.group(1)!r} and the {what}")
+
+
+# A mark that closes what comes before it: followed by a space or the end, so that the `.` of
+# `.com`, a decimal `.5` or an ellipsis `...` (which many writers set off with a space) is not one.
+_LOOSE_MARK = regex.compile(r"(?<=\w)[ \t]+([,.;:!?])(?=\s|$)")
+
+
+def _spaces_in_text(text: str, block: markdown.Node, lang: str | None):
+    """Spaces stranded before punctuation in running text (`galleries , including`)."""
+    spaced = SPACED_PUNCTUATION.get(lang, frozenset())
+    for node in markdown.walk(block):
+        # Only where the source is the text itself: escapes and entities are left alone.
+        if node.kind != "Text" or text[node.start:node.end] != node.text:
+            continue
+        for match in _LOOSE_MARK.finditer(node.text):
+            mark = match.group(1)
+            if mark in spaced or (mark in ";:!?" and lang is None):
+                continue  # French sets a space there; an unknown language may be French
+            yield Edit(node.start + match.start(), node.start + match.start(1), "",
+                       "remove_space_before_punctuation",
+                       f"a space between a word and the {mark!r} after it")
+
