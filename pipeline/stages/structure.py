@@ -168,7 +168,8 @@ def _compilation(text, blocks) -> list[Edit]:
     words = sum(len(n.split()) for n in names) / len(names)
     if words < 5:
         return []
-    starts = [blocks.index(t) for t in titles] + [len(blocks)]
+    starts = [i for i, b in enumerate(blocks) if b.kind == "Heading" and b.level == top]
+    starts.append(len(blocks))
     parts = [sum(b.kind == "Paragraph" for b in blocks[s + 1:e])
              for s, e in zip(starts, starts[1:])]
     if min(parts) < 3:
