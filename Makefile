@@ -19,7 +19,7 @@ RAW_OF = $(firstword $(filter raw/$*.%,$(RAW)))
 DECISIONS_OF = $(wildcard review/$*.decisions.json)
 
 .DEFAULT_GOAL := all
-.PHONY: all help encoding links breaks headings structure tei validate verify test bench clean-build
+.PHONY: all help review encoding links breaks headings structure tei diff validate verify test bench clean-build
 
 all: tei ## clean every dump in raw/ into clean/<name>.tei.xml (sets up .venv first)
 
@@ -48,12 +48,26 @@ build/05-structure/%.md: $$(RAW_OF) build/04-headings/%.md $$(DECISIONS_OF) $(SR
 clean/%.tei.xml: $$(RAW_OF) build/05-structure/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --out $(@D)
 
+# What the repair did, for review: build/diff/<name>/ holds raw → repaired and each stage against the
+# one before, as unified (.diff) and word-level (.wdiff) diffs, each hunk naming its change ids. One
+# command writes the whole folder; its first file stands for it.
+DIFF_FIRST := 00-raw..05-structure.diff
+build/diff/%/$(DIFF_FIRST): $$(RAW_OF) $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
+	$(PIPELINE) diff $< --out build/diff
+
+# The review pages: build/review/<name>.html per dump and an index.html that counts them all, so
+# one command rewrites the folder; reviewers' decisions are shown and counted.
+build/review/index.html: $(RAW) $(wildcard review/*.decisions.json) $(SRC) | $(INSTALLED)
+	$(PIPELINE) review $(or $(RAW),raw) --out $(@D)
+
 encoding: $(STEMS:%=build/01-encoding/%.md) ## stage 1: mojibake, entities, controls, NFC
 links: $(STEMS:%=build/02-links/%.md) ## stage 2: lost targets, split links, spaces
 breaks: $(STEMS:%=build/03-breaks/%.md) ## stage 3: paragraphs cut mid-sentence, blank lines
 headings: $(STEMS:%=build/04-headings/%.md) ## stage 4: fragment headings, bold titles, byline
 structure: $(STEMS:%=build/05-structure/%.md) ## stage 5: block quotations, compilations
 tei: $(TEI) ## stage 6: write clean/<name>.tei.xml
+review: build/review/index.html ## build/review/: a page per dump to review every change and export decisions
+diff: $(STEMS:%=build/diff/%/$(DIFF_FIRST)) ## build/diff/<name>/: line and word diffs, raw → clean and per stage
 
 validate: $(TEI) ## validate clean/ against the TEI P5 tei_all RELAX NG schema
 	$(PIPELINE) validate $(TEI)
@@ -63,6 +77,14 @@ verify: $(TEI) ## prove each TEI loses nothing: checksum, replay to raw bytes, t
 	  name=$$(basename "$${raw%.*}"); echo "== $$raw"; \
 	  $(PIPELINE) verify "$$raw" "clean/$$name.tei.xml" || status=1; \
 	done; exit $$status
+
+# The collection as a BagIt bag for an archive, in build/deposit/<bag_name> (pyproject.toml's
+# [tool.pipeline.deposit]); refused, with nothing written, unless every TEI is valid and verifies.
+# `make deposit DEPOSIT_ARGS=--tar` adds <bag>.tar and its .sha256; `pipeline deposit --verify BAG`
+# re-checks a bag. With SOURCE_DATE_EPOCH set (for `make` too), two deposits are byte-identical.
+.PHONY: deposit
+deposit: $(TEI) review ## package raw/, clean/, provenance, decisions and review pages as a BagIt bag
+	$(PIPELINE) deposit $(DEPOSIT_ARGS)
 
 test: $(INSTALLED) ## run the test suite
 	$(PY) -m pytest -q

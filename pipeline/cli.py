@@ -49,10 +49,51 @@ def main(argv: list[str] | None = None) -> int:
     validate = commands.add_parser("validate", help="validate TEI files against TEI P5 tei_all")
     validate.add_argument("tei", nargs="+", type=Path)
 
+    deposit = commands.add_parser("deposit", help="package the collection as a BagIt bag, "
+                                  "refused unless every TEI is valid and verifies")
+    target = deposit.add_mutually_exclusive_group()
+    target.add_argument("--out", type=Path, metavar="BAGDIR",
+                        help="the bag to write (default: build/deposit/<bag_name>)")
+    target.add_argument("--verify", type=Path, metavar="BAG",
+                        help="re-check a bag (fixity, TEI, verify) instead of writing one")
+    deposit.add_argument("--config", type=Path, metavar="TOML",
+                         help="collection config (default: pyproject.toml [tool.pipeline.deposit])")
+    deposit.add_argument("--tar", action="store_true", help="also write BAGDIR.tar and .sha256")
+    for option, default, what in (("--raw", "raw", "the raw dumps"),
+                                  ("--clean", "clean", "their TEI"),
+                                  ("--decisions", "review", "reviewers' decisions"),
+                                  ("--review-html", "build/review", "HTML review reports")):
+        deposit.add_argument(option, type=Path, default=Path(default), metavar="DIR",
+                             help=f"{what} (default: {default})")
+
+    review = commands.add_parser("review", help="write HTML review pages: raw and repaired "
+                                 "text side by side, every change, decisions to export")
+    review.add_argument("paths", nargs="+", type=Path, help="raw dump files or folders of them")
+    review.add_argument("--out", type=Path, default=Path("build/review"),
+                        help="output folder: <name>.html per dump and index.html "
+                             "(default: build/review)")
+    review.add_argument("--decisions", type=Path, default=Path("review"), metavar="DIR",
+                        help="reviewers' decisions, DIR/<name>.decisions.json (default: review)")
+
+    changes = commands.add_parser("diff", help="show what the repair did: raw → repaired text, "
+                                  "and each stage against the one before, hunks named by change id")
+    changes.add_argument("paths", nargs="+", type=Path, help="raw dump files or folders of them")
+    changes.add_argument("--out", type=Path, metavar="DIR",
+                         help="write DIR/<name>/*.diff and *.wdiff (plain) instead of printing")
+    changes.add_argument("--words", action="store_true",
+                         help="print word-level diffs ([-old-]{+new+}), not line diffs")
+    changes.add_argument("--stage", choices=NAMES,
+                         help="print only this stage's diff against the text before it")
+    changes.add_argument("--color", "--colour", choices=("auto", "always", "never"), default="auto",
+                         help="colour the printed diff (auto: on a terminal, unless NO_COLOR "
+                              "is set)")
+    changes.add_argument("--decisions", type=Path, default=Path("review"), metavar="DIR",
+                         help="reviewers' decisions, DIR/<name>.decisions.json (default: review)")
+
     args = parser.parse_args(argv)
     try:
-        return {"run": _run, "verify": _verify, "explain": _explain,
-                "validate": _validate}[args.command](args)
+        return {"run": _run, "diff": _diff, "verify": _verify, "explain": _explain,
+                "validate": _validate, "review": _review, "deposit": _deposit}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader (`| head`) went away: not an error worth a traceback
@@ -190,3 +231,101 @@ def _validate(args) -> int:
         print(f"{'valid  ' if not problems else 'INVALID'} {path}")
         invalid += bool(problems)
     return 1 if invalid else 0
+
+
+def _deposit(args) -> int:
+    from pipeline import deposit
+
+    if args.verify:
+        checks = deposit.check(args.verify)
+        for check in checks:
+            print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+        return 0 if all(check.ok for check in checks) else 1
+    out = args.out
+    try:
+        config = deposit.load_config(args.config)
+        out = out or deposit.default_out(config)
+        inputs = deposit.Inputs(args.raw, args.clean, args.decisions, args.review_html)
+        deposit.build(out, inputs, config, tar=args.tar, warn=_warn)
+    except InputError as error:
+        _fail(str(error))
+        return 1
+    except deposit.Refused as refused:
+        for problem in refused.problems:
+            _fail(problem)
+        _fail(f"{out}: deposit refused, no bag written")
+        return 1
+    except (OSError, deposit.bagit.BagError) as error:
+        _fail(f"{getattr(error, 'filename', None) or out}: cannot write the bag ({error})")
+        return 1
+    print(f"bag written: {out}" + (f" (and {out}.tar)" if args.tar else ""))
+    return 0
+
+
+def _review(args) -> int:
+    from pipeline import review
+
+    failed, summaries, failures = 0, [], []
+    for path, problem in _inputs(args.paths):
+        try:
+            if problem:
+                raise problem
+            decisions_file = decisions.path_for(args.decisions, path)
+            result = process.repair(source.read(path), decisions=decisions.load(decisions_file))
+            for decision, reason in result.stale:
+                _warn(f"{decisions_file}: {decision.change_id}: stale, not applied: {reason}")
+            target = args.out / review.filename(path)
+            _write(target, review.page(result, target))
+            summaries.append(review.summary(result))
+            continue
+        except InputError as error:
+            message = str(error)
+        except OSError as error:
+            message = f"{error.filename or path}: cannot write output ({error.strerror})"
+        except Exception as error:  # a bug must not stop the batch, nor print a traceback
+            message = (f"{path}: internal error ({type(error).__name__}: {error}); "
+                       "please report it with this file")
+        _fail(message)
+        failures.append(message)
+        failed += 1
+    try:
+        _write(args.out / "index.html", review.index(summaries, failures))
+    except OSError as error:
+        _fail(f"{error.filename or args.out}: cannot write output ({error.strerror})")
+        failed += 1
+    return 1 if failed else 0
+
+
+def _diff(args) -> int:
+    from pipeline import diff
+
+    colour = diff.colour_wanted(args.color, sys.stdout)
+    failed = 0
+    for path, problem in _inputs(args.paths):
+        try:
+            if problem:
+                raise problem
+            decisions_file = decisions.path_for(args.decisions, path)
+            result = process.repair(source.read(path), decisions=decisions.load(decisions_file))
+            for decision, reason in result.stale:
+                _warn(f"{decisions_file}: {decision.change_id}: stale, not applied: {reason}")
+            stem = path.name.rsplit(".", 1)[0]
+            if args.out:
+                for name, text in diff.files(result, stem).items():
+                    _write(args.out / stem / name, text.encode("utf-8"))
+            else:
+                sys.stdout.write(diff.show(result, stem, args.words, args.stage, colour))
+                sys.stdout.flush()
+        except InputError as error:
+            _fail(str(error))
+            failed += 1
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            _fail(f"{error.filename or path}: cannot write output ({error.strerror})")
+            failed += 1
+        except Exception as error:  # a bug must not stop the batch, nor print a traceback
+            _fail(f"{path}: internal error ({type(error).__name__}: {error}); "
+                  "please report it with this file")
+            failed += 1
+    return 1 if failed else 0
