@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from pipeline import alignment, language
 from pipeline.decisions import stale_reason
@@ -49,9 +50,15 @@ class Result:
         return self.applied[-1].text if self.applied else self.source.text
 
     def to_raw(self, pos: int, right: bool = False) -> int:
+        """A repaired-text offset as an offset in the raw file's characters (the unit of the
+        change ids and of the notes' `#char=` ranges)."""
         for applied in reversed(self.applied):
             pos = applied.to_input(pos, right)
-        return pos
+        return self._lines.file_offset(pos)
+
+    @cached_property
+    def _lines(self) -> _LineTable:
+        return _LineTable(self.source)
 
     def undo(self) -> bytes:
         """The raw bytes again, from the repaired text and the change records alone."""

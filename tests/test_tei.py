@@ -114,3 +114,12 @@ def test_forbidden_xml_characters_in_a_note_are_shown_as_g(tmp_path):
     orig = document.find(".//t:note[@n='remove_control_chars']/t:choice/t:orig", NS)
     assert orig[0].get("n") == "U+0001"
     assert schema.errors(etree.tostring(document)) == []
+
+
+def test_block_ids_count_the_raw_file_characters_of_a_crlf_dump(tmp_path):
+    raw = tmp_path / "d.txt"
+    raw.write_bytes(b"First paragraph ends here.\r\n\r\nSecond one.\r\n")
+    document = etree.fromstring(_write(raw, tmp_path / "d.tei.xml"))
+    ids = [p.get(XML_ID) for p in document.iterfind(".//t:body//t:p", NS)]
+    second = raw.read_bytes().decode().index("Second")
+    assert ids == ["p-0", f"p-{second}"]
