@@ -1,4 +1,7 @@
-"""`pipeline run|verify|explain|validate`: the command line, and the only place that writes files.
+"""`pipeline run|verify|explain|validate|diff|review|deposit`: the command line.
+
+Stages and the TEI writer never touch files; this module reads the dumps and writes the outputs
+(the deposit module writes its bag itself, building it aside and renaming it at the end).
 
 Errors are one line each, naming the file and what is wrong; a bad file never stops the others, and
 the exit status says whether any failed. Outputs are written to a temporary file and renamed, so an
@@ -25,7 +28,9 @@ os.umask(_UMASK)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="pipeline", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="pipeline", description="Clean raw text dumps into TEI P5 with a provenance note "
+                                     "for every change.")
     parser.add_argument("--version", action="version", version=f"pipeline {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
