@@ -35,7 +35,6 @@ WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’]*")
 _LAST_WORD = regex.compile(r"(\p{L}+)$")
 _FIRST_WORD = regex.compile(r"(\p{L}+)")
 _LETTER_HYPHEN = regex.compile(r"\p{L}-$")
-_COMPOUND = regex.compile(r"\p{L}+(?:-\p{L}+)+")  # counted whole too: anti-rusa, well-known
 
 
 @dataclass(frozen=True)
@@ -210,12 +209,22 @@ class Vocabulary:
         self.common = common_words(lang)
 
     @cached_property
+    def _lowered(self) -> str:
+        return self.text.lower()
+
+    @cached_property
     def counts(self) -> Counter:
         # Counted on first use: most documents never have a candidate cut word to check.
-        lowered = self.text.lower()
-        counts = Counter(WORD.findall(lowered))
-        counts.update(_COMPOUND.findall(lowered))
-        return counts
+        return Counter(WORD.findall(self._lowered))
+
+    def count(self, word: str) -> int:
+        """How often `word` occurs (case-insensitively); a hyphenated compound (`anti-rusa`,
+        `well-known`) is counted whole, on demand, since few documents ever ask for one."""
+        word = word.lower()
+        if "-" not in word:
+            return self.counts[word]
+        pattern = regex.compile(rf"(?<![\p{{L}}-]){regex.escape(word)}(?![\p{{L}}-])")
+        return sum(1 for _ in pattern.finditer(self._lowered))
 
     def split_word(self, tail: str, head: str) -> str | None:
         """Why `tail`+`head` is one word cut in two, or None.

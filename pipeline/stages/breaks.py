@@ -220,8 +220,7 @@ def _hyphenated(before: str, after: str, vocabulary: Vocabulary, lang: str | Non
                      "so it stays with its space")
     # The hyphen goes only when the document has the word whole and never hyphenated; without
     # that evidence a compound (anti-rusa, well-known) is the safer reading.
-    whole, hyphenated = (vocabulary.counts[(tail + head).lower()],
-                         vocabulary.counts[f"{tail}-{head}".lower()])
+    whole, hyphenated = vocabulary.count(tail + head), vocabulary.count(f"{tail}-{head}")
     if whole and not hyphenated:
         return _Join("", "join_hyphenated_word",
                      f"{both}; '{tail}{head}' occurs {whole}× in the document, so the hyphen goes",

@@ -55,6 +55,7 @@ _ARTICLES = frozenset("the a an el los las un una le les une des der die das ein
                       "la o os as um uma".split())
 _MAX_NAME_WORDS = 4
 _MAX_NAMES = 4
+_CONTEXT = 100_000
 _MAX_TITLE_WORDS = 25
 _SECTION_NUMBER = regex.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+\p{Lu}")
 
@@ -152,7 +153,9 @@ def _byline(text, blocks, lang) -> tuple[list[markdown.Node], list[Edit]]:
             if block.kind != "Paragraph" or not block.wholly("Strong", "Emphasis"):
                 break
             line = block.visible().strip()
-            author = byline_names(line, text[:block.start] + text[block.end:])
+            # The opening of the document says enough about how it uses these words; reading
+            # the whole of a long dump would cost more than it tells.
+            author = byline_names(line, text[:block.start] + text[block.end:block.end + _CONTEXT])
             if not author:
                 break
             lines.append(block)

@@ -201,8 +201,8 @@ def _rejoin_word(text, link, close, suffix, head, vocabulary, lost) -> Edit | No
             return None  # the hyphen sits inside emphasis or code within the link text
         # A hyphen at the end of the link text is a line-end hyphen of the page; it goes when the
         # document writes the word whole and never hyphenated, as in the breaks stage.
-        whole = vocabulary.counts[(tail + first).lower()]
-        if whole and not vocabulary.counts[f"{tail}-{first}".lower()]:
+        whole = vocabulary.count(tail + first)
+        if whole and not vocabulary.count(f"{tail}-{first}"):
             return Edit(close - 1, head.start + len(first), first + suffix, "rejoin_cut_link_word",
                         f"the link text {link_text!r} ends with a hyphen inside a word: "
                         f"'{tail}{first}' occurs {whole}× in the document, so the hyphen goes"
