@@ -126,37 +126,55 @@ def _inputs(paths: list[Path]):
             yield path, None
 
 
-def _run(args) -> int:
-    failed = 0
-    for path, problem in _inputs(args.paths):
+def _each_dump(paths: list[Path], decisions_dir: Path, work, until: str | None = None) -> list:
+    """Repair each dump (honouring its decisions) and hand it to `work(path, result)`.
+
+    A dump that fails gets one line on stderr and the batch goes on; the failure messages are
+    returned so the caller can report them (and set the exit status).
+    """
+    failures = []
+    for path, problem in _inputs(paths):
         try:
             if problem:
                 raise problem
-            decisions_file = decisions.path_for(args.decisions, path)
-            result = process.repair(source.read(path), until=args.stage,
+            decisions_file = decisions.path_for(decisions_dir, path)
+            result = process.repair(source.read(path), until=until,
                                     decisions=decisions.load(decisions_file))
             for decision, reason in result.stale:
                 _warn(f"{decisions_file}: {decision.change_id}: stale, not applied: {reason}")
-            stem = path.name.rsplit(".", 1)[0]
-            if args.stage:
-                _write(args.out / f"{stem}.md", result.text.encode("utf-8"))
-                log = "".join(json.dumps(c.as_record(), ensure_ascii=False) + "\n"
-                              for c in result.changes if c.stage == args.stage)
-                _write(args.out / f"{stem}.changes.jsonl", log.encode("utf-8"))
-            else:
-                target = args.out / f"{stem}.tei.xml"
-                _write(target, tei.write(result, target))
+            work(path, result)
+            continue
         except InputError as error:
-            _fail(str(error))
-            failed += 1
+            message = str(error)
+        except BrokenPipeError:
+            raise
         except OSError as error:
-            _fail(f"{error.filename or path}: cannot write output ({error.strerror})")
-            failed += 1
+            message = f"{error.filename or path}: cannot write output ({error.strerror})"
         except Exception as error:  # a bug must not stop the batch, nor print a traceback
-            _fail(f"{path}: internal error ({type(error).__name__}: {error}); "
-                  "please report it with this file")
-            failed += 1
-    return 1 if failed else 0
+            message = (f"{path}: internal error ({type(error).__name__}: {error}); "
+                       "please report it with this file")
+        _fail(message)
+        failures.append(message)
+    return failures
+
+
+def _stem(path: Path) -> str:
+    return path.name.rsplit(".", 1)[0]
+
+
+def _run(args) -> int:
+    def work(path: Path, result) -> None:
+        stem = _stem(path)
+        if args.stage:
+            _write(args.out / f"{stem}.md", result.text.encode("utf-8"))
+            log = "".join(json.dumps(c.as_record(), ensure_ascii=False) + "\n"
+                          for c in result.changes if c.stage == args.stage)
+            _write(args.out / f"{stem}.changes.jsonl", log.encode("utf-8"))
+        else:
+            target = args.out / f"{stem}.tei.xml"
+            _write(target, tei.write(result, target))
+
+    return 1 if _each_dump(args.paths, args.decisions, work, until=args.stage) else 0
 
 
 def _write(target: Path, data: bytes) -> None:
@@ -270,67 +288,34 @@ def _deposit(args) -> int:
 def _review(args) -> int:
     from pipeline import review
 
-    failed, summaries, failures = 0, [], []
-    for path, problem in _inputs(args.paths):
-        try:
-            if problem:
-                raise problem
-            decisions_file = decisions.path_for(args.decisions, path)
-            result = process.repair(source.read(path), decisions=decisions.load(decisions_file))
-            for decision, reason in result.stale:
-                _warn(f"{decisions_file}: {decision.change_id}: stale, not applied: {reason}")
-            target = args.out / review.filename(path)
-            _write(target, review.page(result, target))
-            summaries.append(review.summary(result))
-            continue
-        except InputError as error:
-            message = str(error)
-        except OSError as error:
-            message = f"{error.filename or path}: cannot write output ({error.strerror})"
-        except Exception as error:  # a bug must not stop the batch, nor print a traceback
-            message = (f"{path}: internal error ({type(error).__name__}: {error}); "
-                       "please report it with this file")
-        _fail(message)
-        failures.append(message)
-        failed += 1
+    summaries = []
+
+    def work(path: Path, result) -> None:
+        target = args.out / review.filename(path)
+        _write(target, review.page(result, target))
+        summaries.append(review.summary(result))
+
+    failures = _each_dump(args.paths, args.decisions, work)
     try:
         _write(args.out / "index.html", review.index(summaries, failures))
     except OSError as error:
         _fail(f"{error.filename or args.out}: cannot write output ({error.strerror})")
-        failed += 1
-    return 1 if failed else 0
+        return 1
+    return 1 if failures else 0
 
 
 def _diff(args) -> int:
     from pipeline import diff
 
     colour = diff.colour_wanted(args.color, sys.stdout)
-    failed = 0
-    for path, problem in _inputs(args.paths):
-        try:
-            if problem:
-                raise problem
-            decisions_file = decisions.path_for(args.decisions, path)
-            result = process.repair(source.read(path), decisions=decisions.load(decisions_file))
-            for decision, reason in result.stale:
-                _warn(f"{decisions_file}: {decision.change_id}: stale, not applied: {reason}")
-            stem = path.name.rsplit(".", 1)[0]
-            if args.out:
-                for name, text in diff.files(result, stem).items():
-                    _write(args.out / stem / name, text.encode("utf-8"))
-            else:
-                sys.stdout.write(diff.show(result, stem, args.words, args.stage, colour))
-                sys.stdout.flush()
-        except InputError as error:
-            _fail(str(error))
-            failed += 1
-        except BrokenPipeError:
-            raise
-        except OSError as error:
-            _fail(f"{error.filename or path}: cannot write output ({error.strerror})")
-            failed += 1
-        except Exception as error:  # a bug must not stop the batch, nor print a traceback
-            _fail(f"{path}: internal error ({type(error).__name__}: {error}); "
-                  "please report it with this file")
-            failed += 1
-    return 1 if failed else 0
+
+    def work(path: Path, result) -> None:
+        stem = _stem(path)
+        if args.out:
+            for name, text in diff.files(result, stem).items():
+                _write(args.out / stem / name, text.encode("utf-8"))
+        else:
+            sys.stdout.write(diff.show(result, stem, args.words, args.stage, colour))
+            sys.stdout.flush()
+
+    return 1 if _each_dump(args.paths, args.decisions, work) else 0
