@@ -98,16 +98,7 @@ def page(result: Result, page_path: Path) -> bytes:
     name = result.source.path.name
     decisions_file = decisions.path_for(Path(), result.source.path).name
 
-    root = etree.Element("html", lang="en")
-    head = _el(root, "head")
-    _el(head, "meta", {"charset": "utf-8"})
-    _el(head, "meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"})
-    _el(head, "meta", {"http-equiv": "Content-Security-Policy", "content": _CONTENT_SECURITY})
-    _el(head, "meta", {"name": "generator", "content": f"pipeline {__version__}"})
-    _el(head, "title", text=f"Review: {name}")
-    _el(head, "link", {"rel": "icon", "href": "data:,"})
-    _el(head, "style", text=_CSS)
-    body = _el(root, "body")
+    root, body = _document(f"Review: {name}")
     _el(body, "a", {"class": "skip", "href": "#changes"}, "Skip to the list of changes")
 
     header = _el(body, "header", {"class": "top"})
@@ -183,18 +174,23 @@ def page(result: Result, page_path: Path) -> bytes:
     return _serialize(root)
 
 
-def index(summaries: list[Summary], failures: list[str]) -> bytes:
-    """The list of review pages, with what each still needs from a reviewer."""
+def _document(title: str, body_attributes: dict | None = None):
+    """An HTML page that loads nothing from outside: inline style, a policy that forbids the rest."""
     root = etree.Element("html", lang="en")
     head = _el(root, "head")
     _el(head, "meta", {"charset": "utf-8"})
     _el(head, "meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"})
     _el(head, "meta", {"http-equiv": "Content-Security-Policy", "content": _CONTENT_SECURITY})
     _el(head, "meta", {"name": "generator", "content": f"pipeline {__version__}"})
-    _el(head, "title", text="Review: all documents")
+    _el(head, "title", text=title)
     _el(head, "link", {"rel": "icon", "href": "data:,"})
     _el(head, "style", text=_CSS)
-    body = _el(root, "body", {"class": "index"})
+    return root, _el(root, "body", body_attributes)
+
+
+def index(summaries: list[Summary], failures: list[str]) -> bytes:
+    """The list of review pages, with what each still needs from a reviewer."""
+    root, body = _document("Review: all documents", {"class": "index"})
     header = _el(body, "header", {"class": "top"})
     _el(header, "h1", text="Review: all documents")
     undecided = sum(s.undecided for s in summaries)
