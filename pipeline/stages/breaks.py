@@ -33,6 +33,10 @@ RULES = {
     "join_hyphenated_word": "A word hyphenated across a paragraph break is mended; the hyphen "
                             "stays when the document writes the word with it, and keeps its "
                             "space when it is a suspended one ('Vor- und Nachteile').",
+    "join_hyphenated_line": "A word hyphenated at a line end inside a paragraph is mended on "
+                            "the document's own evidence: without the hyphen when the document "
+                            "has the word whole, with it when it writes the compound; with no "
+                            "evidence the line break stays and a doubt is recorded.",
     "collapse_blank_lines": "Runs of blank lines (and spaces at the end of a block) between "
                             "blocks become one blank line.",
     "strip_leading_blank_lines": "Blank lines before the first block are removed.",
@@ -62,6 +66,11 @@ def propose(text: str, context: Context) -> Proposal:
             edits.append(edit)
         if doubt:
             doubts.append(doubt)
+    for node in markdown.walk(root):
+        if node.kind == "Paragraph":
+            for edit, doubt in _line_hyphens(text, node, vocabulary):
+                edits.extend([edit] if edit else [])
+                doubts.extend([doubt] if doubt else [])
     if blocks:
         end = _content_end(text, blocks[-1])
         if text[end:] != "\n":
@@ -227,3 +236,32 @@ def _hyphenated(before: str, after: str, vocabulary: Vocabulary, lang: str | Non
                      drop_hyphen=True)
     return _Join("", "join_hyphenated_word",
                  f"{both}; the hyphen stays, the document never writes '{tail}{head}' whole")
+
+
+def _line_hyphens(text: str, paragraph: markdown.Node, vocabulary: Vocabulary):
+    """Words hyphenated across a line end inside one paragraph (`desarro-` / `llo`)."""
+    children = paragraph.children
+    for previous, soft, following in zip(children, children[1:], children[2:]):
+        if soft.kind != "SoftBreak" or previous.kind != "Text" or following.kind != "Text":
+            continue
+        tail = last_word(previous.text[:-1]) if previous.text.endswith("-") else None
+        head = first_word(following.text)
+        if not tail or not head or not previous.text[:-1].endswith(tail) or \
+                not following.text.startswith(head) or not head[0].islower():
+            continue
+        whole, compound = vocabulary.count(tail + head), vocabulary.count(f"{tail}-{head}")
+        hyphen = previous.end - 1
+        if whole and not compound:
+            yield Edit(hyphen, following.start, "", "join_hyphenated_line",
+                       f"'{tail}-' ends a line and '{tail}{head}' occurs {whole}× in the "
+                       "document: the hyphen was the line's"), None
+        elif compound and not whole:
+            yield Edit(hyphen + 1, following.start, "", "join_hyphenated_line",
+                       f"'{tail}-' ends a line and the document writes '{tail}-{head}' "
+                       f"{compound}× elsewhere: a compound, the hyphen stays"), None
+        else:
+            yield None, Doubt(hyphen, following.start, "join_hyphenated_line",
+                              f"'{tail}-' / '{head}' at a line end: the document has "
+                              f"'{tail}{head}' {whole}× and '{tail}-{head}' {compound}×, so "
+                              "the line break stays")
+
