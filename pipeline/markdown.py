@@ -139,13 +139,6 @@ def walk(node: Node):
         yield from walk(child)
 
 
-def first_leaf(node: Node) -> Node | None:
-    for child in walk(node):
-        if not child.children and child.kind not in CONTAINERS:
-            return child
-    return None
-
-
 def separated_by_blank_lines(text: str, a: Node, b: Node) -> bool:
     """Two top-level blocks with nothing but blank lines between them."""
     between = text[a.end:b.start]
