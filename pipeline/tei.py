@@ -31,6 +31,7 @@ _LANGUAGES = {"es": "Spanish", "en": "English", "fr": "French", "de": "German",
               "pt": "Portuguese", "it": "Italian"}
 # Characters XML 1.0 cannot carry; a change that removed one shows it as <g>.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_LINE_END_MARK = "\ue000"
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
 _LAYOUT = {"TEI", "teiHeader", "fileDesc", "titleStmt", "publicationStmt", "sourceDesc", "bibl",
@@ -90,13 +91,14 @@ def write(result: Result, tei_path: Path) -> bytes:
     notes = sub(stand_off, "listAnnotation", {"type": "provenance"})
     targets = body_builder.targets()
     previous: dict[str, int] = {}  # the last applied change's offset, per stage
+    marked = _LINE_END_MARK not in result.source.text and _LINE_END_MARK not in raw_ref
     for change in result.changes:
         step = None
         if change.applied:
             step = change.out_start - previous.get(change.stage, 0)
             previous[change.stage] = change.out_start
         _note(notes, change, ids.change(change), targets(change.final_start), raw_ref,
-              reviewers, step)
+              reviewers, step, marked)
     if result.doubts:
         doubts = sub(stand_off, "listAnnotation", {"type": "doubts"})
         for doubt in result.doubts:
@@ -116,7 +118,10 @@ def write(result: Result, tei_path: Path) -> bytes:
     if not len(stand_off):
         tei.remove(stand_off)
     _layout(tei, 0)
-    return _DECLARATION + etree.tostring(tei, encoding="UTF-8", xml_declaration=False) + b"\n"
+    data = etree.tostring(tei, encoding="UTF-8", xml_declaration=False)
+    if marked:
+        data = data.replace(_LINE_END_MARK.encode("utf-8"), b"&#10;")
+    return _DECLARATION + data + b"\n"
 
 
 def _title(root: markdown.Node) -> str | None:
@@ -395,8 +400,15 @@ def _header(result: Result, fields: dict, raw_ref: str, heading: str | None,
     return header
 
 
+def _one_line(text: str, marked: bool) -> str:
+    """`text` with its line ends marked, so that `write` makes them `&#10;` and every note stays
+    on one line of the file (a join's `<orig>` is two line ends; `git diff` should show one line).
+    The mark is a private-use character; a dump that itself uses it keeps literal line ends."""
+    return text.replace("\n", _LINE_END_MARK) if marked else text
+
+
 def _note(parent, change: Change, note_id: str, target: str, raw_ref: str,
-          reviewers: dict[str, str], step: int | None) -> None:
+          reviewers: dict[str, str], step: int | None, marked: bool) -> None:
     """One provenance note. `step` places the change in its stage's output, counted from the
     previous applied change of that stage: replaying needs the place, and a step (unlike an
     absolute offset) does not shift in every later note when one change is added or dropped,
@@ -404,8 +416,8 @@ def _note(parent, change: Change, note_id: str, target: str, raw_ref: str,
     note = sub(parent, "note", {"type": "provenance", "subtype": change.stage, "n": change.rule,
                       "xml:id": note_id, "target": "#" + target})
     choice = sub(note, "choice")
-    sub(choice, "orig", text=change.before)
-    sub(choice, "reg", text=change.after)
+    sub(choice, "orig", text=_one_line(change.before, marked))
+    sub(choice, "reg", text=_one_line(change.after, marked))
     sub(note, "ptr", {"type": "raw", "target": f"{raw_ref}#char={change.raw_start},"
                                                 f"{change.raw_end}"})
     if step is not None:

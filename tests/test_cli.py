@@ -73,7 +73,7 @@ def test_verify_reports_a_tampered_file(tmp_path, capsys):
     out = tmp_path / "clean"
     main(["run", str(raw / "d.md"), "--out", str(out)])
     tei = out / "d.tei.xml"
-    tei.write_bytes(tei.read_bytes().replace(b"<orig>\n\n</orig>", b"<orig>\n</orig>"))
+    tei.write_bytes(tei.read_bytes().replace(b"<orig>&#10;&#10;</orig>", b"<orig>&#10;</orig>"))
     assert main(["verify", str(raw / "d.md"), str(tei)]) == 1
     report = capsys.readouterr().out
     assert "FAIL replay" in report and "FAIL deterministic" in report

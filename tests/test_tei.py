@@ -123,3 +123,22 @@ def test_block_ids_count_the_raw_file_characters_of_a_crlf_dump(tmp_path):
     ids = [p.get(XML_ID) for p in document.iterfind(".//t:body//t:p", NS)]
     second = raw.read_bytes().decode().index("Second")
     assert ids == ["p-0", f"p-{second}"]
+
+
+def test_each_note_is_one_line_and_line_ends_survive(tmp_path):
+    raw = tmp_path / "d.md"
+    raw.write_text("A sentence cut\n\nin two.\n", encoding="utf-8")
+    data = _write(raw, tmp_path / "d.tei.xml")
+    notes = [line for line in data.decode().splitlines() if 'type="provenance"' in line]
+    assert len(notes) == 1 and "<orig>&#10;&#10;</orig>" in notes[0]
+    document = etree.fromstring(data)
+    assert document.find(".//t:note/t:choice/t:orig", NS).text == "\n\n"
+
+
+def test_a_dump_using_the_private_mark_keeps_literal_line_ends(tmp_path):
+    raw = tmp_path / "d.md"
+    raw.write_text("A sentence \ue000 cut\n\nin two.\n", encoding="utf-8")
+    data = _write(raw, tmp_path / "d.tei.xml")
+    document = etree.fromstring(data)
+    assert document.find(".//t:note/t:choice/t:orig", NS).text == "\n\n"
+    assert "\ue000" in "".join(document.find(".//t:body", NS).itertext())
