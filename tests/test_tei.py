@@ -129,7 +129,7 @@ def test_each_note_is_one_line_and_line_ends_survive(tmp_path):
     raw = tmp_path / "d.md"
     raw.write_text("A sentence cut\n\nin two.\n", encoding="utf-8")
     data = _write(raw, tmp_path / "d.tei.xml")
-    notes = [line for line in data.decode().splitlines() if 'type="provenance"' in line]
+    notes = [line for line in data.decode().splitlines() if '<note type="provenance"' in line]
     assert len(notes) == 1 and "<orig>&#10;&#10;</orig>" in notes[0]
     document = etree.fromstring(data)
     assert document.find(".//t:note/t:choice/t:orig", NS).text == "\n\n"
