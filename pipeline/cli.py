@@ -140,7 +140,8 @@ def _each_dump(paths: list[Path], decisions_dir: Path, work, until: str | None =
             decisions_file = decisions.path_for(decisions_dir, path)
             result = process.repair(source.read(path), until=until,
                                     decisions=decisions.load(decisions_file))
-            for decision, reason in result.stale:
+            for decision, reason in result.stale if until is None else ():
+                # Stage runs (`--stage`) would repeat the warning once per make target.
                 _warn(f"{decisions_file}: {decision.change_id}: stale, not applied: {reason}")
             work(path, result)
             continue

@@ -179,7 +179,11 @@ class _Body:
         stack = [(0, body)]
         if headings and blocks and blocks[0].kind != "Heading":
             stack.append((headings[0], self._div(body, division, blocks[0].start)))
-        self._byline(stack[-1][1], root)
+        # A byline is only found first in a dump or right under its opening title: it goes back
+        # where it was read, under that title's head when there is one.
+        under_title = bool(blocks) and blocks[0].kind == "Heading"
+        if not under_title:
+            self._byline(stack[-1][1], root)
         for block in blocks:
             if block.kind == "Heading":
                 rank = headings.index(block.level) + 1
@@ -188,6 +192,9 @@ class _Body:
                 div = self._div(stack[-1][1], division if rank == 1 else "section", block.start)
                 stack.append((rank, div))
                 self._leaf(div, "head", block)
+                if under_title:
+                    self._byline(div, root)
+                    under_title = False
                 continue
             self.block(stack[-1][1], block)
         if not any(etree.QName(child).localname != "milestone" for child in body.iter()

@@ -102,10 +102,7 @@ def _markdown_blocks(text: str) -> list[str]:
     root = markdown.parse(text)
     texts = []
     meta = root.children[0] if root.children and root.children[0].kind == "MetadataBlock" else None
-    if meta is not None:
-        byline = tei.frontmatter.read(text[meta.start:meta.end]).get("byline")
-        if isinstance(byline, str):
-            texts.append(byline)
+    byline = tei.frontmatter.read(text[meta.start:meta.end]).get("byline") if meta else None
 
     def visit(node):
         for child in node.children:
@@ -118,6 +115,9 @@ def _markdown_blocks(text: str) -> list[str]:
             elif child.kind in ("BlockQuote", "List", "Item", "Table", "TableHead", "TableRow"):
                 visit(child)
     visit(root)
+    if isinstance(byline, str):  # read under the opening title, if there is one, else first
+        blocks = [b for b in root.children if b.kind != "MetadataBlock"]
+        texts.insert(1 if blocks and blocks[0].kind == "Heading" else 0, byline)
     return texts or [""]  # an empty text is written as one empty <p>: TEI needs a block
 
 

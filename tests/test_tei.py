@@ -142,3 +142,18 @@ def test_a_dump_using_the_private_mark_keeps_literal_line_ends(tmp_path):
     document = etree.fromstring(data)
     assert document.find(".//t:note/t:choice/t:orig", NS).text == "\n\n"
     assert "\ue000" in "".join(document.find(".//t:body", NS).itertext())
+
+
+def test_a_byline_under_the_title_stays_under_it(tmp_path):
+    from pipeline.verify import verify
+
+    raw = tmp_path / "raw" / "d.md"
+    raw.parent.mkdir()
+    raw.write_text("# The Harbour Archive Reopens\n\n*By Jane Whitfield*\n\n"
+                   "The archive reopened on Monday after two years.\n", encoding="utf-8")
+    out = tmp_path / "clean" / "d.tei.xml"
+    out.parent.mkdir()
+    out.write_bytes(_write(raw, out))
+    div = etree.fromstring(out.read_bytes()).find(".//t:body/t:div", NS)
+    assert [etree.QName(child).localname for child in div] == ["head", "byline", "p"]
+    assert all(check.ok for check in verify(raw, out))

@@ -30,9 +30,10 @@ RULES = {
                               "('Sr.', 'M.').",
     "join_split_word": "A word cut in two by a paragraph break is mended when the whole word "
                        "occurs elsewhere in the document and a piece never does on its own.",
-    "join_hyphenated_word": "A word hyphenated across a paragraph break is mended; the hyphen "
-                            "stays when the document writes the word with it, and keeps its "
-                            "space when it is a suspended one ('Vor- und Nachteile').",
+    "join_hyphenated_word": "A word hyphenated across a paragraph break is mended when the "
+                            "document has it whole (the hyphen goes) or hyphenated (it stays); "
+                            "a suspended hyphen ('Vor- und Nachteile') keeps its space; with no "
+                            "evidence the break stays and a doubt is recorded.",
     "join_hyphenated_line": "A word hyphenated at a line end inside a paragraph is mended on "
                             "the document's own evidence: without the hyphen when the document "
                             "has the word whole, with it when it writes the compound; with no "
@@ -227,15 +228,19 @@ def _hyphenated(before: str, after: str, vocabulary: Vocabulary, lang: str | Non
         return _Join(" ", "join_hyphenated_word",
                      f"{both}; a hyphen before {head!r} is a suspended one ('{tail}- {head} …'), "
                      "so it stays with its space")
-    # The hyphen goes only when the document has the word whole and never hyphenated; without
-    # that evidence a compound (anti-rusa, well-known) is the safer reading.
+    # The hyphen goes only when the document has the word whole and never hyphenated, and stays
+    # when it writes the compound; with neither, any join would invent a form: a doubt.
     whole, hyphenated = vocabulary.count(tail + head), vocabulary.count(f"{tail}-{head}")
     if whole and not hyphenated:
         return _Join("", "join_hyphenated_word",
                      f"{both}; '{tail}{head}' occurs {whole}× in the document, so the hyphen goes",
                      drop_hyphen=True)
-    return _Join("", "join_hyphenated_word",
-                 f"{both}; the hyphen stays, the document never writes '{tail}{head}' whole")
+    if hyphenated:
+        return _Join("", "join_hyphenated_word",
+                     f"{both}; the document writes '{tail}-{head}' {hyphenated}× elsewhere: a "
+                     "compound, the hyphen stays")
+    return (f"{both}; the document has neither '{tail}{head}' nor '{tail}-{head}': left as it "
+            "is, for a reviewer to mend")
 
 
 def _line_hyphens(text: str, paragraph: markdown.Node, vocabulary: Vocabulary):

@@ -120,7 +120,8 @@ def _byte_order_marks(text: str):
 def _newlines(text: str):
     for match in re.finditer("\r\n?", text):
         yield Edit(match.start(), match.end(), "\n", "normalize_newlines",
-                   f"a stray {match.group()!r} line end in a file that uses LF")
+                   f"a {match.group()!r} line end in a file that mixes line-end conventions "
+                   "(a file that uses CRLF or CR throughout is read as such when decoded)")
 
 
 def _form_feeds(text: str):

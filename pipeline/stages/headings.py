@@ -103,7 +103,7 @@ def _fragment_heading(text, before, heading, after, lang) -> list[Edit]:
         return []
     evidence = _inside_sentence(before, heading, after, lang)
     if not evidence:
-        return []
+        return _sentence_start(text, heading, after)
     end, start = evidence
     content_start, content_end = heading.children[0].start, heading.children[-1].end
     before_end = before.start + len(text[before.start:before.end].rstrip())
@@ -115,6 +115,24 @@ def _fragment_heading(text, before, heading, after, lang) -> list[Edit]:
         Edit(content_end, after.start, "" if start.kind == "closing" else " ",
              "demote_fragment_heading", why),
     ]
+
+
+def _sentence_start(text, heading, after) -> list[Edit]:
+    """A heading that starts in lower case and runs on into the paragraph after it is the start
+    of that paragraph's sentence (whatever came before it ended): it goes back as its opening."""
+    words = heading.visible().strip()
+    if after.kind != "Paragraph" or not words[:1].islower() or \
+            words[-1:] in SENTENCE_END + ":" or heading.wholly("Strong"):
+        return []
+    start = opening(after.visible())
+    if start.kind not in ("lower", "closing"):
+        return []
+    content_start, content_end = heading.children[0].start, heading.children[-1].end
+    why = (f"the heading {words!r} starts in lower case, has no final punctuation and the "
+           f"paragraph after it {start.why}: it is the start of that paragraph")
+    return [Edit(heading.start, content_start, "", "demote_fragment_heading", why),
+            Edit(content_end, after.start, "" if start.kind == "closing" else " ",
+                 "demote_fragment_heading", why)]
 
 
 def _inside_sentence(before, block, after, lang):

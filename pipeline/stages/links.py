@@ -251,9 +251,10 @@ def _spaces_around(text: str, node: markdown.Node, lang: str | None):
                    f"a space between the opening {before.group(1)!r} and the {what}")
 
 
-# A mark that closes what comes before it: followed by a space or the end, so that the `.` of
+# A mark that closes what comes before it (a word, or a closing quotation mark or bracket):
+# followed by a space, a closing mark or the end, so that the `.` of
 # `.com`, a decimal `.5` or an ellipsis `...` (which many writers set off with a space) is not one.
-_LOOSE_MARK = regex.compile(r"(?<=\w)[ \t]+([,.;:!?])(?=\s|$)")
+_LOOSE_MARK = regex.compile(r"(?<=[\w\"”’»)\]])[ \t]+([,.;:!?])(?=\s|$|[\"”’»)])")
 
 
 def _spaces_in_text(text: str, block: markdown.Node, lang: str | None):
