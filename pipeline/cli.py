@@ -159,13 +159,9 @@ def _each_dump(paths: list[Path], decisions_dir: Path, work, until: str | None =
     return failures
 
 
-def _stem(path: Path) -> str:
-    return path.name.rsplit(".", 1)[0]
-
-
 def _run(args) -> int:
     def work(path: Path, result) -> None:
-        stem = _stem(path)
+        stem = source.stem(path)
         if args.stage:
             _write(args.out / f"{stem}.md", result.text.encode("utf-8"))
             log = "".join(json.dumps(c.as_record(), ensure_ascii=False) + "\n"
@@ -311,7 +307,7 @@ def _diff(args) -> int:
     colour = diff.colour_wanted(args.color, sys.stdout)
 
     def work(path: Path, result) -> None:
-        stem = _stem(path)
+        stem = source.stem(path)
         if args.out:
             for name, text in diff.files(result, stem).items():
                 _write(args.out / stem / name, text.encode("utf-8"))

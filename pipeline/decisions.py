@@ -21,12 +21,13 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.model import Decision, InputError
+from pipeline.source import stem
 
 VERDICTS = ("accept", "reject")
 
 
 def path_for(folder: Path, raw: Path) -> Path:
-    return folder / f"{raw.name.rsplit('.', 1)[0]}.decisions.json"
+    return folder / f"{stem(raw)}.decisions.json"
 
 
 def load(path: Path) -> dict[str, Decision]:

@@ -175,7 +175,7 @@ class Document:
 
     @property
     def stem(self) -> str:
-        return self.raw.name.rsplit(".", 1)[0]
+        return source.stem(self.raw)
 
 
 def default_out(config: Config) -> Path:
@@ -254,7 +254,7 @@ def _documents(inputs: Inputs, warn) -> list[Document]:
         if path.suffix not in RAW_SUFFIXES:
             warn(f"{path}: not a dump (*.txt, *.md), left out of the bag")
             continue
-        document = Document(path, inputs.clean / f"{path.name.rsplit('.', 1)[0]}.tei.xml",
+        document = Document(path, inputs.clean / f"{source.stem(path)}.tei.xml",
                             decisions.path_for(inputs.decisions, path))
         if document.stem in stems:
             problems.append(f"{path}: has the same name as {stems[document.stem]}, and so the "
@@ -467,7 +467,7 @@ def check(bag_path: Path) -> list[Check]:
              if made_by != f"pipeline {__version__}" else "")
     raws = sorted(p for p in (data / "raw").glob("*") if p.is_file())
     for raw in raws:
-        stem = raw.name.rsplit(".", 1)[0]
+        stem = source.stem(raw)
         tei = data / "clean" / f"{stem}.tei.xml"
         name = tei.relative_to(bag_path)
         if not tei.is_file():
@@ -485,7 +485,7 @@ def check(bag_path: Path) -> list[Check]:
                             else f"valid TEI P5; verify against {raw.relative_to(bag_path)}: "
                                  "checksum, replay, reading text, deterministic"))
         checks.append(_provenance(bag_path, raw, decided))
-    known = {raw.name.rsplit(".", 1)[0] for raw in raws}
+    known = {source.stem(raw) for raw in raws}
     for tei in sorted((data / "clean").glob("*.tei.xml")):
         if tei.name[:-len(".tei.xml")] not in known:
             checks.append(Check(str(tei.relative_to(bag_path)), False,
@@ -496,7 +496,7 @@ def check(bag_path: Path) -> list[Check]:
 
 
 def _provenance(bag_path: Path, raw: Path, decided: dict) -> Check:
-    stem = raw.name.rsplit(".", 1)[0]
+    stem = source.stem(raw)
     path = bag_path / "data" / "provenance" / f"{stem}.changes.jsonl"
     name = str(path.relative_to(bag_path))
     try:

@@ -28,7 +28,7 @@ from pathlib import Path
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipeline import __version__, decisions
+from pipeline import __version__, decisions, source
 from pipeline.model import Change
 from pipeline.process import LocatedDoubt, Result
 from pipeline.stages import STAGES
@@ -64,7 +64,7 @@ class Summary:
 
 def filename(raw: Path) -> str:
     """The page of a dump: `<name>.html`, named like its TEI and decisions files."""
-    return f"{raw.name.rsplit('.', 1)[0]}.html"
+    return f"{source.stem(raw)}.html"
 
 
 def summary(result: Result) -> Summary:

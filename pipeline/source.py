@@ -52,6 +52,12 @@ class Source:
         return text.encode(self.codec)
 
 
+def stem(path: Path) -> str:
+    """The name every output of a dump is derived from: `raw/x.txt` → `clean/x.tei.xml`,
+    `review/x.decisions.json`, `build/review/x.html`."""
+    return path.name.rsplit(".", 1)[0]
+
+
 def read(path: Path) -> Source:
     try:
         data = path.read_bytes()
