@@ -24,7 +24,12 @@ _FUNCTION_WORDS = {
     "pt": "o a os as de do da dos das que e em um uma para com não por mais se ao como foi",
     "it": "il lo la gli le di del della che e è un una per con non si da al nel sono come",
 }
-_WORDS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+def _sets(table: dict[str, str]) -> dict[str, frozenset[str]]:
+    """A language table written as space-separated words, as a set per language."""
+    return {lang: frozenset(words.split()) for lang, words in table.items()}
+
+
+_WORDS = _sets(_FUNCTION_WORDS)
 
 # Abbreviations after which a period does not end a sentence, by language; lower-cased, no dots.
 ABBREVIATIONS = {
@@ -37,7 +42,7 @@ ABBREVIATIONS = {
     "pt": "sr sra srs dr dra prof p ex av pág etc fig vol cap n nº",
     "it": "sig sigg dott dr prof p es ecc pag fig vol cap ca",
 }
-ABBREVIATION_SETS = {lang: frozenset(words.split()) for lang, words in ABBREVIATIONS.items()}
+ABBREVIATION_SETS = _sets(ABBREVIATIONS)
 
 # Titles: abbreviations that only ever stand before a name, so that the capital after them starts
 # the name, not a sentence (`Sr. Martínez`, `M. Dupont`). A subset of ABBREVIATIONS.
@@ -49,7 +54,7 @@ TITLES = {
     "pt": "sr sra srs dr dra prof",
     "it": "sig sigg dott dr prof",
 }
-TITLE_SETS = {lang: frozenset(words.split()) for lang, words in TITLES.items()}
+TITLE_SETS = _sets(TITLES)
 
 # Words a sentence never ends on: articles, most prepositions and conjunctions. A block that stops
 # on one was cut mid-sentence whatever the next block starts with (German nouns and every name
@@ -70,14 +75,14 @@ BINDING_WORDS = {
     "it": "il lo la i gli le un uno una di del della dei degli delle da dal dalla a al alla in "
           "nel nella sul sulla con per e ed o ma che",
 }
-BINDING_SETS = {lang: frozenset(words.split()) for lang, words in BINDING_WORDS.items()}
+BINDING_SETS = _sets(BINDING_WORDS)
 
 # Elided words written with an apostrophe and no space before the next word (`l'Assemblée`).
 ELISIONS = {
     "fr": "l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu",
     "it": "l un dell all nell dall sull coll quell quest tutt",
 }
-ELISION_SETS = {lang: frozenset(words.split()) for lang, words in ELISIONS.items()}
+ELISION_SETS = _sets(ELISIONS)
 
 # The words after which a hyphen is a suspended one (`Vor- und Nachteile`, `pre- and post-war`):
 # it stands for the shared part of two compounds and keeps its space.
@@ -85,7 +90,7 @@ COORDINATORS = {
     "es": "y e o u ni", "en": "and or to nor", "fr": "et ou", "de": "und oder bis sowie bzw",
     "pt": "e ou", "it": "e ed o",
 }
-COORDINATOR_SETS = {lang: frozenset(words.split()) for lang, words in COORDINATORS.items()}
+COORDINATOR_SETS = _sets(COORDINATORS)
 
 # French typography puts a (non-breaking) space before these and after « ‹; elsewhere such a
 # space is damage.
