@@ -519,16 +519,24 @@ def _change(parent, change: Change, cid: str) -> None:
     _el(comment, "input", attrib)
 
 
+def _listing_section(parent, key: str, title: str, any_items: bool, none: str, hint: str):
+    """A titled section with its hint and an empty list to fill, or a 'none' line (None)."""
+    section = _el(parent, "section", {"id": key, "aria-labelledby": f"{key}-heading"})
+    _el(section, "h2", {"id": f"{key}-heading"}, title)
+    if not any_items:
+        _el(section, "p", {"class": "none"}, none)
+        return None
+    _el(section, "p", {"class": "hint"}, hint)
+    return _el(section, "ol")
+
+
 def _doubts(parent, doubts: tuple[LocatedDoubt, ...], ids: list[str]) -> None:
-    section = _el(parent, "section", {"id": "doubts", "aria-labelledby": "doubts-heading"})
-    _el(section, "h2", {"id": "doubts-heading"}, f"Doubts ({len(doubts)})")
-    if not doubts:
-        _el(section, "p", {"class": "none"}, "No rule was left in doubt.")
-        return
-    _el(section, "p", {"class": "hint"},
+    listing = _listing_section(
+        parent, "doubts", f"Doubts ({len(doubts)})", bool(doubts), "No rule was left in doubt.",
         "Places where a rule saw a possible defect but the evidence was too weak to repair it; "
         "marked ? in both texts.")
-    listing = _el(section, "ol")
+    if listing is None:
+        return
     for doubt, did in zip(doubts, ids):
         item = _el(listing, "li", {"id": did, "tabindex": "-1"})
         _el(item, "span", {"class": "cid"}, did)
@@ -537,15 +545,13 @@ def _doubts(parent, doubts: tuple[LocatedDoubt, ...], ids: list[str]) -> None:
 
 
 def _stale(parent, result: Result) -> None:
-    section = _el(parent, "section", {"id": "stale", "aria-labelledby": "stale-heading"})
-    _el(section, "h2", {"id": "stale-heading"}, f"Stale decisions ({len(result.stale)})")
-    if not result.stale:
-        _el(section, "p", {"class": "none"}, "Every recorded decision matches a change.")
-        return
-    _el(section, "p", {"class": "hint"},
+    listing = _listing_section(
+        parent, "stale", f"Stale decisions ({len(result.stale)})", bool(result.stale),
+        "Every recorded decision matches a change.",
         "Decisions in the decisions file that match no change any more; they were not applied. "
         "They are kept in the export unless you untick them.")
-    listing = _el(section, "ol")
+    if listing is None:
+        return
     for n, (decision, reason) in enumerate(result.stale):
         item = _el(listing, "li")
         label = _el(item, "label", {"class": "check"})
