@@ -10,7 +10,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 from pipeline import alignment, language
 from pipeline.decisions import stale_reason
@@ -43,6 +42,7 @@ class Result:
     applied: tuple[alignment.Applied, ...]
     changes: tuple[Change, ...]  # applied ones, and those a reviewer rejected
     doubts: tuple[LocatedDoubt, ...]
+    lines: _LineTable
     stale: tuple[tuple[Decision, str], ...] = ()
 
     @property
@@ -54,11 +54,8 @@ class Result:
         change ids and of the notes' `#char=` ranges)."""
         for applied in reversed(self.applied):
             pos = applied.to_input(pos, right)
-        return self._lines.file_offset(pos)
+        return self.lines.file_offset(pos)
 
-    @cached_property
-    def _lines(self) -> _LineTable:
-        return _LineTable(self.source)
 
     def undo(self) -> bytes:
         """The raw bytes again, from the repaired text and the change records alone."""
@@ -81,14 +78,17 @@ def repair(source: Source, until: str | None = None,
     context = Context.of(source.text, lang)
     lines = _LineTable(source)
     decisions = decisions or {}
+    rejecting = any(decision.verdict == "reject" for decision in decisions.values())
     text = source.text
     inputs, applied, refused, doubts = [], [], [], []
     for stage in STAGES:
         proposal = stage.propose(text, context)
         kept, rejected = [], []
         for edit in proposal.edits:
+            # Locating an edit in the raw text costs a walk back through the stages: only done
+            # when a reviewer rejected something.
             decision = decisions.get(change_id(edit.rule, lines.file_offset(
-                _back(applied, edit.start, False))))
+                _back(applied, edit.start, False)))) if rejecting else None
             rejects = decision is not None and decision.verdict == "reject" and \
                 decision.matches(text[edit.start:edit.end], edit.replacement)
             (rejected if rejects else kept).append(edit)
@@ -128,7 +128,7 @@ def repair(source: Source, until: str | None = None,
                                         lines.file_offset(raw_start), line, column,
                                         _forward([stage_applied, *later], doubt.start, False)))
     return Result(source, lang, lang_evidence, NAMES[:len(applied)], tuple(applied),
-                  tuple(changes), tuple(located), _stale(decisions, changes))
+                  tuple(changes), tuple(located), lines, _stale(decisions, changes))
 
 
 def _stale(decisions: dict[str, Decision], changes: list[Change]) -> tuple:
