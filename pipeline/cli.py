@@ -22,7 +22,6 @@ from pipeline.model import InputError
 from pipeline.stages import NAMES
 from pipeline.xmlsafe import parse
 
-RAW_SUFFIXES = (".txt", ".md", ".markdown")
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -117,7 +116,7 @@ def _warn(message: str) -> None:
 def _inputs(paths: list[Path]):
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in RAW_SUFFIXES and p.is_file())
+            found = sorted(p for p in path.iterdir() if p.suffix in source.RAW_SUFFIXES and p.is_file())
             if not found:
                 yield path, InputError(str(path), "holds no raw dumps (*.txt, *.md)")
             for file in found:

@@ -50,7 +50,6 @@ from typing import Callable
 import bagit
 
 from pipeline import __version__, decisions, process, schema, source
-from pipeline.cli import RAW_SUFFIXES
 from pipeline.model import InputError
 from pipeline.stages import NAMES
 from pipeline.tei import TEI_NS
@@ -251,7 +250,7 @@ def _documents(inputs: Inputs, warn) -> list[Document]:
     for path in sorted(inputs.raw.iterdir()):
         if not path.is_file():
             continue
-        if path.suffix not in RAW_SUFFIXES:
+        if path.suffix not in source.RAW_SUFFIXES:
             warn(f"{path}: not a dump (*.txt, *.md), left out of the bag")
             continue
         document = Document(path, inputs.clean / f"{source.stem(path)}.tei.xml",

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from pipeline.model import InputError
 
+# What a folder of dumps is read for.
+RAW_SUFFIXES = (".txt", ".md", ".markdown")
+
 _BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
