@@ -19,7 +19,7 @@ RAW_OF = $(firstword $(filter raw/$*.%,$(RAW)))
 DECISIONS_OF = $(wildcard review/$*.decisions.json)
 
 .DEFAULT_GOAL := all
-.PHONY: all help review encoding links breaks headings structure tei diff validate verify test bench clean-build
+.PHONY: all help review encoding pages layout links breaks headings structure tei diff validate verify test bench clean-build
 
 all: tei ## clean every dump in raw/ into clean/<name>.tei.xml (sets up .venv first)
 
@@ -37,21 +37,25 @@ $(INSTALLED): pyproject.toml
 # reach back to the raw text) and writes build/NN-stage/<name>.md and <name>.changes.jsonl.
 build/01-encoding/%.md: $$(RAW_OF) $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --stage encoding --out $(@D)
-build/02-links/%.md: $$(RAW_OF) build/01-encoding/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
+build/02-pages/%.md: $$(RAW_OF) build/01-encoding/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
+	$(PIPELINE) run $< --stage pages --out $(@D)
+build/03-layout/%.md: $$(RAW_OF) build/02-pages/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
+	$(PIPELINE) run $< --stage layout --out $(@D)
+build/04-links/%.md: $$(RAW_OF) build/03-layout/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --stage links --out $(@D)
-build/03-breaks/%.md: $$(RAW_OF) build/02-links/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
+build/05-breaks/%.md: $$(RAW_OF) build/04-links/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --stage breaks --out $(@D)
-build/04-headings/%.md: $$(RAW_OF) build/03-breaks/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
+build/06-headings/%.md: $$(RAW_OF) build/05-breaks/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --stage headings --out $(@D)
-build/05-structure/%.md: $$(RAW_OF) build/04-headings/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
+build/07-structure/%.md: $$(RAW_OF) build/06-headings/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --stage structure --out $(@D)
-clean/%.tei.xml: $$(RAW_OF) build/05-structure/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
+clean/%.tei.xml: $$(RAW_OF) build/07-structure/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --out $(@D)
 
 # What the repair did, for review: build/diff/<name>/ holds raw → repaired and each stage against the
 # one before, as unified (.diff) and word-level (.wdiff) diffs, each hunk naming its change ids. One
 # command writes the whole folder; its first file stands for it.
-DIFF_FIRST := 00-raw..05-structure.diff
+DIFF_FIRST := 00-raw..07-structure.diff
 build/diff/%/$(DIFF_FIRST): $$(RAW_OF) $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) diff $< --out build/diff
 
@@ -61,11 +65,13 @@ build/review/index.html: $(RAW) $(wildcard review/*.decisions.json) $(SRC) | $(I
 	$(PIPELINE) review $(or $(RAW),raw) --out $(@D)
 
 encoding: $(STEMS:%=build/01-encoding/%.md) ## stage 1: mojibake, entities, controls, NFC
-links: $(STEMS:%=build/02-links/%.md) ## stage 2: lost targets, split links, spaces
-breaks: $(STEMS:%=build/03-breaks/%.md) ## stage 3: paragraphs cut mid-sentence, blank lines
-headings: $(STEMS:%=build/04-headings/%.md) ## stage 4: fragment headings, bold titles, byline
-structure: $(STEMS:%=build/05-structure/%.md) ## stage 5: block quotations, compilations
-tei: $(TEI) ## stage 6: write clean/<name>.tei.xml
+pages: $(STEMS:%=build/02-pages/%.md) ## stage 2: page breaks, running heads, page numbers
+layout: $(STEMS:%=build/03-layout/%.md) ## stage 3: plain text: paragraphs, title lines, bullets
+links: $(STEMS:%=build/04-links/%.md) ## stage 4: lost targets, split links, spaces
+breaks: $(STEMS:%=build/05-breaks/%.md) ## stage 5: paragraphs cut mid-sentence, blank lines
+headings: $(STEMS:%=build/06-headings/%.md) ## stage 6: fragment headings, bold titles, byline
+structure: $(STEMS:%=build/07-structure/%.md) ## stage 7: block quotations, compilations
+tei: $(TEI) ## stage 8: write clean/<name>.tei.xml
 review: build/review/index.html ## build/review/: a page per dump to review every change and export decisions
 diff: $(STEMS:%=build/diff/%/$(DIFF_FIRST)) ## build/diff/<name>/: line and word diffs, raw → clean and per stage
 

@@ -60,7 +60,7 @@ class Located:
 
 @dataclass(frozen=True)
 class TextDiff:
-    name: str  # the file stem: `00-raw..05-structure`, `03-breaks`
+    name: str  # the file stem: `00-raw..07-structure`, `05-breaks`
     a_label: str
     b_label: str
     a: str
@@ -145,7 +145,7 @@ def hunks(diff: TextDiff, context: int = CONTEXT) -> list[Hunk]:
 
     >>> from pipeline.model import Change
     >>> c = Change("breaks", "join_midsentence_break", "", "\\n\\n", " ", 8, 10, 1, 9, 8, 8, 9)
-    >>> d = TextDiff("03-breaks", "a", "b", "cut here\\n\\nand on\\n", "cut here and on\\n",
+    >>> d = TextDiff("05-breaks", "a", "b", "cut here\\n\\nand on\\n", "cut here and on\\n",
     ...              (Located(c, 8, 10, 8, 9),))
     >>> [h.header for h in hunks(d)]
     ['@@ -1,3 +1 @@ chg-join_midsentence_break-8']
@@ -358,7 +358,7 @@ def words(diff: TextDiff, colour: bool = False) -> str:
     `colour`, which then shows changed whitespace as · → ↵ since it has no brackets to show it in).
 
     >>> c = Change("breaks", "join_midsentence_break", "", "\\n\\n", " ", 8, 10, 1, 9, 8, 8, 9)
-    >>> d = TextDiff("03-breaks", "a", "b", "cut here\\n\\nand on\\n", "cut here and on\\n",
+    >>> d = TextDiff("05-breaks", "a", "b", "cut here\\n\\nand on\\n", "cut here and on\\n",
     ...              (Located(c, 8, 10, 8, 9),))
     >>> print(words(d), end="")
     --- a

@@ -117,15 +117,17 @@ class Context:
     """What every stage may know about the document besides its text.
 
     The vocabulary is the raw text's: the document's own words, counted once (on first use) for
-    every stage that weighs a cut word.
+    every stage that weighs a cut word. The kind (`pipeline.kind`) says whether line ends and
+    markup characters are the converter's markdown or a plain text's layout.
     """
 
     lang: str | None
     vocabulary: Vocabulary
+    kind: str = "markdown"
 
     @classmethod
-    def of(cls, raw_text: str, lang: str | None) -> Context:
-        return cls(lang, Vocabulary(raw_text, lang))
+    def of(cls, raw_text: str, lang: str | None, kind: str = "markdown") -> Context:
+        return cls(lang, Vocabulary(raw_text, lang), kind)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,14 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from pipeline import alignment, language
+from pipeline import alignment, kind as kinds, language
 from pipeline.decisions import stale_reason
 from pipeline.model import Change, Context, Decision, change_id
 from pipeline.source import Source
 from pipeline.stages import NAMES, STAGES
+
+
+FORCED = "set by the user"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Result:
     source: Source
     lang: str | None
     lang_evidence: str
+    kind: str
+    kind_evidence: str
     stages: tuple[str, ...]
     applied: tuple[alignment.Applied, ...]
     changes: tuple[Change, ...]  # applied ones, and those a reviewer rejected
@@ -72,10 +77,15 @@ class Result:
 
 
 def repair(source: Source, until: str | None = None,
-           decisions: dict[str, Decision] | None = None) -> Result:
-    """Run the stages (up to `until`); a change a reviewer rejected is not applied."""
+           decisions: dict[str, Decision] | None = None, kind: str | None = None) -> Result:
+    """Run the stages (up to `until`); a change a reviewer rejected is not applied. `kind`
+    forces the input kind instead of reading it from the text."""
     lang, lang_evidence = language.detect(source.text)
-    context = Context.of(source.text, lang)
+    if kind is None:
+        kind, kind_evidence = kinds.detect(source.text, source.path.suffix)
+    else:
+        kind_evidence = FORCED
+    context = Context.of(source.text, lang, kind)
     lines = _LineTable(source)
     decisions = decisions or {}
     rejecting = any(decision.verdict == "reject" for decision in decisions.values())
@@ -127,8 +137,9 @@ def repair(source: Source, until: str | None = None,
             located.append(LocatedDoubt(NAMES[k], doubt.rule, doubt.reason,
                                         lines.file_offset(raw_start), line, column,
                                         _forward([stage_applied, *later], doubt.start, False)))
-    return Result(source, lang, lang_evidence, NAMES[:len(applied)], tuple(applied),
-                  tuple(changes), tuple(located), lines, _stale(decisions, changes))
+    return Result(source, lang, lang_evidence, kind, kind_evidence, NAMES[:len(applied)],
+                  tuple(applied), tuple(changes), tuple(located), lines,
+                  _stale(decisions, changes))
 
 
 def _stale(decisions: dict[str, Decision], changes: list[Change]) -> tuple:

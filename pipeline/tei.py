@@ -22,8 +22,10 @@ from lxml import etree
 
 from pipeline import __version__, frontmatter, markdown
 from pipeline.model import Change
+from pipeline import process
 from pipeline.process import Result
-from pipeline.stages import STAGES
+from pipeline.stages import STAGES, pages
+from pipeline.stages.headings import is_label
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -80,7 +82,7 @@ def write(result: Result, tei_path: Path) -> bytes:
     fields = _front_matter(result.text, root)
     ids = _Ids(result)
     reviewers = _reviewers(result)
-    body_builder = _Body(result, ids, fields)
+    body_builder = _Body(result, ids, fields, _page_breaks(result))
     body = body_builder.build(root)
     tei = E("TEI", {"xml:lang": result.lang} if result.lang else None)
     raw_ref = Path(os.path.relpath(result.source.path, tei_path.parent)).as_posix()
@@ -122,6 +124,21 @@ def write(result: Result, tei_path: Path) -> bytes:
     if marked:
         data = data.replace(_LINE_END_MARK.encode("utf-8"), b"&#10;")
     return _DECLARATION + data + b"\n"
+
+
+def _page_breaks(result: Result) -> list[tuple[int, str | None]]:
+    """Where each page of the dump begins in the repaired text, with its number: the pages
+    stage removed the breaks from the reading text, and they come back as `<pb/>`."""
+    if "pages" not in result.stages:
+        return []
+    k = result.stages.index("pages")
+    text = result.applied[k - 1].text if k else result.source.text
+    found = []
+    for pos, number in pages.breaks(text):
+        for applied in result.applied[k:]:
+            pos = applied.to_output(pos)
+        found.append((pos, number))
+    return sorted(found, key=lambda found: found[0])
 
 
 def _title(root: markdown.Node) -> str | None:
@@ -167,9 +184,18 @@ class _Ids:
 class _Body:
     """Builds `<body>` from the markdown tree and remembers where each block element landed."""
 
-    def __init__(self, result: Result, ids: _Ids, fields: dict) -> None:
+    def __init__(self, result: Result, ids: _Ids, fields: dict,
+                 page_breaks: list[tuple[int, str | None]]) -> None:
         self.result, self.ids, self.fields = result, ids, fields
         self.spans: list[tuple[int, int, str]] = []  # (final start, final end, xml:id), in order
+        self.page_breaks = page_breaks[::-1]  # the next one last
+
+    def _pb(self, parent, before: int, inclusive: bool = False) -> None:
+        """Write the page breaks that fall before `before` (or at it) into `parent`."""
+        breaks = self.page_breaks
+        while breaks and (breaks[-1][0] < before or inclusive and breaks[-1][0] == before):
+            _, number = breaks.pop()
+            sub(parent, "pb", {"n": number} if number else None)
 
     def build(self, root: markdown.Node) -> etree._Element:
         body = E("body")
@@ -184,8 +210,15 @@ class _Body:
         under_title = bool(blocks) and blocks[0].kind == "Heading"
         if not under_title:
             self._byline(stack[-1][1], root)
+        previous = None
         for block in blocks:
-            if block.kind == "Heading":
+            self._pb(stack[-1][1], block.start, inclusive=True)
+            if block.kind == "Heading" and previous is not None and is_label(previous) and \
+                    previous.level == block.level and len(stack[-1][1]) == 1:
+                # A label ('Capítulo 1') and the title after it: one heading split in two, the
+                # two <head>s of one division.
+                self._leaf(stack[-1][1], "head", block)
+            elif block.kind == "Heading":
                 rank = headings.index(block.level) + 1
                 while len(stack) > 1 and stack[-1][0] >= rank:
                     stack.pop()
@@ -195,10 +228,12 @@ class _Body:
                 if under_title:
                     self._byline(div, root)
                     under_title = False
-                continue
-            self.block(stack[-1][1], block)
-        if not any(etree.QName(child).localname != "milestone" for child in body.iter()
-                   if child is not body):
+            else:
+                self.block(stack[-1][1], block)
+            previous = block
+        self._pb(stack[-1][1], len(self.result.text) + 1)
+        if not any(etree.QName(child).localname not in ("milestone", "pb")
+                   for child in body.iter() if child is not body):
             self._leaf(body, "p", markdown.Node("Paragraph", 0, 0))  # TEI's body needs a block
         return body
 
@@ -278,7 +313,17 @@ class _Body:
 
     def inline(self, parent, node: markdown.Node) -> None:
         kind = node.kind
-        if kind in ("Text", "Html", "InlineHtml", "InlineMath", "DisplayMath"):
+        self._pb(parent, node.start)
+        if kind == "Text" and len(node.text) == node.end - node.start:
+            # A page break inside a paragraph: the milestone goes where the page turned.
+            cut = node.start
+            while self.page_breaks and self.page_breaks[-1][0] < node.end:
+                at = self.page_breaks[-1][0]
+                _append_text(parent, node.text[cut - node.start:at - node.start])
+                self._pb(parent, at, inclusive=True)
+                cut = at
+            _append_text(parent, node.text[cut - node.start:])
+        elif kind in ("Text", "Html", "InlineHtml", "InlineMath", "DisplayMath"):
             _append_text(parent, node.text)
         elif kind == "Code":
             sub(parent, "code", text=node.text)
@@ -302,9 +347,8 @@ class _Body:
             element = sub(parent, "figure")
             if node.dest:
                 sub(element, "graphic", {"url": node.dest})
-            desc = sub(element, "figDesc")
-            for child in node.children:
-                self.inline(desc, child)
+            desc = sub(element, "figDesc")  # no <pb/> allowed in it: they follow the figure
+            _append_text(desc, node.visible())
         else:
             for child in node.children:
                 self.inline(parent, child)
@@ -364,6 +408,10 @@ def _header(result: Result, fields: dict, raw_ref: str, heading: str | None,
     extent = sub(bibl, "extent")
     sub(extent, "measure", {"unit": "byte", "quantity": str(len(source.data))},
         f"{len(source.data)} bytes")
+    sub(bibl, "note", {"type": "input-kind", "n": result.kind,
+                       "subtype": "user" if result.kind_evidence == process.FORCED else "detected"},
+        f"Read as {'markdown' if result.kind == 'markdown' else 'plain text'}: "
+        f"{result.kind_evidence}.")
     sub(bibl, "note", {"type": "encoding", "n": source.codec + (
         "" if source.newline == "\n" else "+" + {"\r\n": "crlf", "\r": "cr"}[source.newline])},
         f"Decoded as {source.codec}: {source.evidence}.")

@@ -31,13 +31,21 @@ def verify(raw_path: Path, tei_path: Path, decisions: dict | None = None) -> lis
     data = tei_path.read_bytes()
     document = parse(data).getroot()
     src = source.read(raw_path)
-    result = process.repair(src, decisions=decisions)
+    kind = recorded_kind(document)
+    result = process.repair(src, decisions=decisions, kind=kind)
     return [
         _checksum(document, src),
         _replay(document, result),
         _reading_text(document, result),
-        _deterministic(data, result, tei_path, decisions),
+        _deterministic(data, result, tei_path, decisions, kind),
     ]
+
+
+def recorded_kind(document) -> str | None:
+    """The input kind a user forced when the TEI was written (None: it was read from the text,
+    and will be again)."""
+    note = document.find(".//t:sourceDesc//t:note[@type='input-kind'][@subtype='user']", NS)
+    return None if note is None else note.get("n")
 
 
 def _checksum(document, src) -> Check:
@@ -134,8 +142,8 @@ def _reading_text(document, result) -> Check:
                                         f"{len(md_blocks)} in the markdown")
 
 
-def _deterministic(data: bytes, result, tei_path: Path, decisions) -> Check:
-    again = tei.write(process.repair(result.source, decisions=decisions), tei_path)
+def _deterministic(data: bytes, result, tei_path: Path, decisions, kind: str | None) -> Check:
+    again = tei.write(process.repair(result.source, decisions=decisions, kind=kind), tei_path)
     if again == data:
         return Check("deterministic", True, "a second run writes the same bytes")
     first = next((i for i, (a, b) in enumerate(zip(again, data)) if a != b),

@@ -7,6 +7,7 @@ Each `tests/cases/<family>.json` is a list of cases:
   expected  the repaired markdown after all stages (== raw, modulo rules listed, for negatives)
   rules     the exact set of rules that must fire ([] for a case that must stay unchanged)
   comment   where this damage comes from, or why the text must be left alone
+  kind      optional: "plain" for a plain-text dump (pdftotext, OCR); markdown when absent
 
 Every case is also replayed: undoing its changes must give back the raw bytes.
 """
@@ -30,7 +31,9 @@ def _cases():
 
 
 def _repair(case):
-    return process.repair(source.decode(Path(f"{case['label']}.md"), case["raw"].encode()))
+    kind = case.get("kind", "markdown")
+    name = f"{case['label']}.{'md' if kind == 'markdown' else 'txt'}"
+    return process.repair(source.decode(Path(name), case["raw"].encode()), kind=kind)
 
 
 @pytest.mark.parametrize("case", list(_cases()))

@@ -38,7 +38,7 @@ def test_unwritable_output_is_an_error_not_a_traceback(tmp_path, capsys):
 
 def test_stage_option_writes_the_stage_text_and_its_change_log(tmp_path):
     (tmp_path / "d.md").write_text(GOOD, encoding="utf-8")
-    out = tmp_path / "03-breaks"
+    out = tmp_path / "05-breaks"
     assert main(["run", str(tmp_path / "d.md"), "--stage", "breaks", "--out", str(out)]) == 0
     assert (out / "d.md").read_text(encoding="utf-8") == (
         "# Title of the piece\n\nA sentence that was cut in two by a page break.\n")

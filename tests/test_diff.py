@@ -79,16 +79,16 @@ DE_ENCODING = [[_id("fix_mojibake", DE, "Ã¼"), _id("fix_mojibake", DE, "ÃŸ")
                [_id("unescape_html", DE, "amp;")]]
 DE_BREAKS = [[_id("join_split_word", DE, "\n\nrung")]]
 EXPECTED = {
-    "es": (ES, {"02-links": ES_LINKS, "03-breaks": ES_BREAKS,
-                "00-raw..05-structure": [ES_LINKS[0], ES_BREAKS[0], ES_LINKS[1]]}),
-    "en": (EN, {"02-links": EN_LINKS, "03-breaks": EN_BREAKS, "04-headings": EN_HEADINGS,
-                "00-raw..05-structure": [EN_HEADINGS[0], EN_BREAKS[0], EN_LINKS[0]]}),
+    "es": (ES, {"04-links": ES_LINKS, "05-breaks": ES_BREAKS,
+                "00-raw..07-structure": [ES_LINKS[0], ES_BREAKS[0], ES_LINKS[1]]}),
+    "en": (EN, {"04-links": EN_LINKS, "05-breaks": EN_BREAKS, "06-headings": EN_HEADINGS,
+                "00-raw..07-structure": [EN_HEADINGS[0], EN_BREAKS[0], EN_LINKS[0]]}),
     # the lost link and the cut sentence are one paragraph: one hunk of raw → clean
-    "fr": (FR, {"02-links": [[FR_LINK]], "03-breaks": [[FR_JOIN], [FR_TRAILING]],
-                "04-headings": [[FR_BYLINE]],
-                "00-raw..05-structure": [[FR_BYLINE], [FR_LINK, FR_JOIN], [FR_TRAILING]]}),
-    "de": (DE, {"01-encoding": DE_ENCODING, "03-breaks": DE_BREAKS,
-                "00-raw..05-structure": [DE_ENCODING[0], DE_BREAKS[0], DE_ENCODING[1]]}),
+    "fr": (FR, {"04-links": [[FR_LINK]], "05-breaks": [[FR_JOIN], [FR_TRAILING]],
+                "06-headings": [[FR_BYLINE]],
+                "00-raw..07-structure": [[FR_BYLINE], [FR_LINK, FR_JOIN], [FR_TRAILING]]}),
+    "de": (DE, {"01-encoding": DE_ENCODING, "05-breaks": DE_BREAKS,
+                "00-raw..07-structure": [DE_ENCODING[0], DE_BREAKS[0], DE_ENCODING[1]]}),
 }
 
 
@@ -107,8 +107,9 @@ def test_each_hunk_names_the_changes_that_made_it(lang):
     result = _repair(lang, text)
     assert result.lang == lang
     diffs = diff.diffs(result, lang)
-    assert [d.name for d in diffs] == ["00-raw..05-structure", "01-encoding", "02-links",
-                                       "03-breaks", "04-headings", "05-structure"]
+    assert [d.name for d in diffs] == ["00-raw..07-structure", "01-encoding", "02-pages",
+                                       "03-layout", "04-links", "05-breaks", "06-headings",
+                                       "07-structure"]
     for text_diff in diffs:
         assert _ids(diff.hunks(text_diff)) == expected.get(text_diff.name, []), text_diff.name
 
@@ -178,14 +179,14 @@ def test_line_diff_is_what_difflib_writes_plus_the_ids(lang):
 
 def test_word_diff_shows_joins_inline():
     es = {d.name: diff.words(d) for d in diff.diffs(_repair("es", ES), "es")}
-    assert "de la planta,[-\n\n-]{+ +}y no encontraron" in es["03-breaks"]
-    assert "[propuesta del consejo]([-#-]) fue aprobada por mayoría[- -], según" in es["02-links"]
+    assert "de la planta,[-\n\n-]{+ +}y no encontraron" in es["05-breaks"]
+    assert "[propuesta del consejo]([-#-]) fue aprobada por mayoría[- -], según" in es["04-links"]
     de = {d.name: diff.words(d) for d in diff.diffs(_repair("de", DE), "de")}
-    assert "das die [-Bundesregie\n\nrung-]{+Bundesregierung+} finanziert" in de["03-breaks"]
+    assert "das die [-Bundesregie\n\nrung-]{+Bundesregierung+} finanziert" in de["05-breaks"]
     assert "1872 [-gegrÃ¼ndet-]{+gegründet+} und" in de["01-encoding"]
-    assert "Medien &[-amp;-] Zeitschriften" in de["00-raw..05-structure"]
+    assert "Medien &[-amp;-] Zeitschriften" in de["00-raw..07-structure"]
     header = f"@@ -10,9 +10,7 @@ {_id('join_split_word', DE, chr(10) * 2 + 'rung')}\n"
-    assert header in de["03-breaks"]
+    assert header in de["05-breaks"]
 
 
 def test_invisible_and_control_characters_are_shown_by_code_point():
@@ -213,16 +214,16 @@ def test_diff_out_writes_plain_files_per_document(tmp_path, capsys):
     out = tmp_path / "diff"
     assert main(["diff", str(raw), "--out", str(out), "--color", "always"]) == 0
     assert capsys.readouterr().out == ""
-    names = ["00-raw..05-structure", "01-encoding", "02-links", "03-breaks", "04-headings",
-             "05-structure"]
+    names = ["00-raw..07-structure", "01-encoding", "02-pages", "03-layout", "04-links",
+             "05-breaks", "06-headings", "07-structure"]
     for stem in ("es", "de"):
         assert sorted(p.name for p in (out / stem).iterdir()) == sorted(
             f"{n}.{kind}" for n in names for kind in ("diff", "wdiff"))
     first = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     assert not any(b"\x1b[" in data for data in first.values())  # files are never coloured
     assert first[out / "es" / "01-encoding.diff"] == b""  # nothing to repair there
-    assert first[out / "es" / "03-breaks.diff"].startswith(
-        b"--- 02-links/es.md\n+++ 03-breaks/es.md\n@@ ")
+    assert first[out / "es" / "05-breaks.diff"].startswith(
+        b"--- 04-links/es.md\n+++ 05-breaks/es.md\n@@ ")
     assert main(["diff", str(raw), "--out", str(out)]) == 0
     again = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     assert again == first, "deterministic"
@@ -239,7 +240,7 @@ def test_colour_only_when_asked_or_on_a_terminal(tmp_path, capsys, monkeypatch):
         assert "chg-join_midsentence_break" in printed
     coloured = main(["diff", str(dump), "--words", "--stage", "breaks", "--color", "always"])
     printed = capsys.readouterr().out
-    assert coloured == 0 and "02-links/es.md" in printed and "01-encoding" not in printed
+    assert coloured == 0 and "04-links/es.md" in printed and "01-encoding" not in printed
     assert "planta,\x1b[31m↵↵\x1b[m\x1b[32m·\x1b[my no" in printed
 
     class Terminal:
@@ -267,15 +268,15 @@ def test_rejected_changes_are_not_in_the_diff(tmp_path, capsys):
     assert main(["diff", str(raw), "--out", str(out), "--decisions", str(review)]) == 0
     files = {p.name: p.read_text(encoding="utf-8") for p in (out / "es").iterdir()}
     assert not any(join in text for text in files.values())
-    assert files["03-breaks.diff"] == files["03-breaks.wdiff"] == ""
-    assert _id("drop_lost_link_target", ES, "(#)") in files["00-raw..05-structure.diff"]
-    assert "la planta," not in files["00-raw..05-structure.diff"]
+    assert files["05-breaks.diff"] == files["05-breaks.wdiff"] == ""
+    assert _id("drop_lost_link_target", ES, "(#)") in files["00-raw..07-structure.diff"]
+    assert "la planta," not in files["00-raw..07-structure.diff"]
     # the text the diff ends with is the one `run` writes under the same decisions
-    stage = tmp_path / "05-structure"
+    stage = tmp_path / "07-structure"
     assert main(["run", str(raw), "--stage", "structure", "--out", str(stage),
                  "--decisions", str(review)]) == 0
     repaired = (stage / "es.md").read_text(encoding="utf-8")
-    assert _patch(ES, files["00-raw..05-structure.diff"]) == repaired
+    assert _patch(ES, files["00-raw..07-structure.diff"]) == repaired
     assert "de la planta,\n\ny no encontraron" in repaired
     # without the decision the join is back, named
     assert main(["diff", str(raw), "--stage", "breaks", "--decisions", str(tmp_path)]) == 0
@@ -290,7 +291,7 @@ def test_a_bad_file_is_one_line_and_the_others_are_still_diffed(tmp_path, capsys
     captured = capsys.readouterr()
     assert captured.err.count("\n") == 2 and "Traceback" not in captured.err
     assert "b.txt: is empty" in captured.err and "missing.md: no such file" in captured.err
-    assert "+++ 05-structure/a.md" in captured.out
+    assert "+++ 07-structure/a.md" in captured.out
 
 
 def test_a_last_line_without_line_end_is_marked():
@@ -302,7 +303,7 @@ def test_a_last_line_without_line_end_is_marked():
 
 def test_a_change_with_no_difference_left_is_still_named():
     change = Change("links", "drop_lost_link_target", "", "(#)", "()", 4, 7, 1, 5, 4, 4, 6)
-    same = diff.TextDiff("00-raw..05-structure", "a", "b", "[x](#)\n", "[x](#)\n",
+    same = diff.TextDiff("00-raw..07-structure", "a", "b", "[x](#)\n", "[x](#)\n",
                          (diff.Located(change, 3, 6, 3, 6),))
     expected = "# no difference left by: chg-drop_lost_link_target-4\n"
     assert diff.unified(same) == "--- a\n+++ b\n" + expected
@@ -317,8 +318,8 @@ def test_a_long_paragraph_with_thousands_of_changes_is_fast():
     started = time.perf_counter()
     files = diff.files(result, "big")
     assert time.perf_counter() - started < 30  # about a second; quadratic would be minutes
-    assert files["02-links.wdiff"].count("[-#-]") == 3000
-    assert files["02-links.wdiff"].count("[- -],") == 3000
+    assert files["04-links.wdiff"].count("[-#-]") == 3000
+    assert files["04-links.wdiff"].count("[- -],") == 3000
 
 
 # what makes diffs hard: line ends of every kind (and characters `str.splitlines` would cut at),

@@ -94,8 +94,9 @@ def test_header_names_the_raw_file_tool_rules_and_counts(sample):
     assert header.find(".//t:editorialDecl/t:p[@n='breaks/join_midsentence_break']", NS) \
         is not None
     changes = header.findall(".//t:revisionDesc/t:change", NS)
-    assert [c.get("n") for c in changes] == ["encoding", "links", "breaks", "headings",
-                                             "structure"]
+    assert [c.get("n") for c in changes] == ["encoding", "pages", "layout", "links", "breaks",
+                                             "headings", "structure"]
+    assert header.find(".//t:sourceDesc//t:note[@type='input-kind']", NS).get("n") == "markdown"
     assert all(c.get("when") is None for c in changes), "no run timestamp without the epoch"
 
 

@@ -14,8 +14,8 @@ Why each defect happens:
 - HTML character references: a scraper copied the page source instead of the rendered text.
 - Ligatures: PDF fonts map `fi`, `fl`, `ffi` to single glyphs, and text extraction keeps the glyph.
 - Decomposed accents: macOS file names, some PDF producers and OCR engines emit `e` + U+0301.
-- Stray CR, BOM, form feed: files concatenated from different systems, and page breaks kept by
-  `pdftotext`.
+- Stray CR, BOM: files concatenated from different systems. (Form feeds are page breaks: the
+  pages stage takes them.)
 
 ftfy decides what is damage; this stage only finds where to ask it. `ftfy.fix_text` over a whole
 dump costs about a second per megabyte, yet damage is rare, so a cheap scan for the characters that
@@ -53,8 +53,6 @@ RULES = {
                             "escape sequences) are removed.",
     "fix_surrogates": "A character outside the Basic Multilingual Plane written as two "
                       "surrogates (CESU-8, Java's modified UTF-8) becomes that one character.",
-    "replace_page_break": "A form feed (page break, not allowed in XML) becomes a block break; "
-                          "the break stage decides whether the paragraph goes on across it.",
     "normalize_unicode_nfc": "Text is put in Unicode normalization form C, so that the same letter "
                              "is always the same code points.",
 }
@@ -98,7 +96,7 @@ def propose(text: str, context: Context) -> Proposal:
     >>> propose(typography, Context.of(typography, "fr")).edits
     []
     """
-    edits = [*_byte_order_marks(text), *_newlines(text), *_form_feeds(text)]
+    edits = [*_byte_order_marks(text), *_newlines(text)]
     by_line = {start: list(_ftfy_edits(start, line, lost_nbsp=False))
                for start, line in _suspect_lines(text, _SUSPECT)}
     if any(edit.rule == "fix_mojibake" for line_edits in by_line.values() for edit in line_edits):
@@ -122,24 +120,6 @@ def _newlines(text: str):
         yield Edit(match.start(), match.end(), "\n", "normalize_newlines",
                    f"a {match.group()!r} line end in a file that mixes line-end conventions "
                    "(a file that uses CRLF or CR throughout is read as such when decoded)")
-
-
-def _form_feeds(text: str):
-    r"""A form feed becomes the newlines that, with those already beside it, make one blank line.
-
-    pdftotext ends each page with a form feed, usually at the start of the next page's first line;
-    replacing it by a fixed blank line would leave two blank lines there.
-
-    >>> [e.replacement for e in _form_feeds("end of page.\n\fNext page")]
-    ['\n']
-    >>> [e.replacement for e in _form_feeds("end of page.\fNext page")]
-    ['\n\n']
-    """
-    for match in re.finditer("\f", text):
-        newlines = (text[match.start() - 1:match.start()] in ("\n", "\r")) + \
-            (text[match.end():match.end() + 1] in ("\n", "\r"))
-        yield Edit(match.start(), match.end(), "\n" * (2 - newlines), "replace_page_break",
-                   "a form feed (page break) is not allowed in XML: it becomes a block break")
 
 
 def _suspect_lines(text: str, suspect: re.Pattern):

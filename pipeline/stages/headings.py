@@ -20,6 +20,7 @@ from pipeline import markdown
 from pipeline.evidence import QUOTE_MARKS, SENTENCE_END, ending, opening
 from pipeline.frontmatter import read, set_fields
 from pipeline.model import Context, Edit, Proposal
+from pipeline.stages.layout import LABEL
 
 NAME = "headings"
 RULES = {
@@ -37,6 +38,10 @@ RULES = {
                          "and levels follow the nesting the source's levels imply, so no heading "
                          "is more than one level below its parent and headings of one rank share "
                          "a level.",
+    "join_split_heading": "A heading that only numbers or names its division ('Capítulo 1', "
+                          "'2.3', 'IV') followed at once by another heading is one heading split "
+                          "in two: the second takes the first's level (the higher of the two), "
+                          "and the TEI writes both as the <head>s of one division.",
     "mark_byline": "A bold or italic line of one to four personal names (optionally after "
                    "'By', 'Por', 'Par', 'Von'…), or several such lines one under the other, first "
                    "in the document or right after its title, is the byline: it becomes the "
@@ -83,19 +88,47 @@ def propose(text: str, context: Context) -> Proposal:
             edits.extend(joins)
             demoted.add(heading.start)
     headings = []  # (block, level or None for a promoted title)
+    second_parts = {}  # the title half of a split heading -> its label half
     for i, block in enumerate(blocks):
         if block.start in demoted or block in bylines:
             continue
-        if block.kind == "Heading":
+        if block.kind == "Heading" and headings and headings[-1][0] is blocks[i - 1] and \
+                is_label(blocks[i - 1]) and blocks[i - 1].start not in second_parts.values():
+            label, level = headings[-1]
+            headings[-1] = (label, min(level or block.level, block.level))
+            second_parts[block] = label
+        elif block.kind == "Heading":
             headings.append((block, block.level))
         elif _bold_title(text, blocks, i, context.lang):
             headings.append((block, None))
     content = [b for b in blocks if b.kind != "MetadataBlock" and b not in bylines]
     titled = bool(headings) and headings[0][0] is content[0]
     levels = _consistent_levels([level for _, level in headings], titled)
+    new_levels, labels = {}, {label: title for title, label in second_parts.items()}
     for (block, level), new_level in zip(headings, levels):
-        edits.extend(_rewrite(text, block, level, new_level))
-    return Proposal(edits, [])
+        # A label's level may have been raised to its title's; its marker says what it was.
+        written = block.level if level is not None else None
+        rewrite = _rewrite(text, block, written, new_level)
+        edits.extend(_split_heading(rewrite, block, labels[block]) if block in labels
+                     else rewrite)
+        new_levels[block] = new_level
+    for block, label in second_parts.items():
+        edits.extend(_split_heading(_rewrite(text, block, block.level, new_levels[label]),
+                                    label, block))
+    return Proposal(sorted(edits), [])
+
+
+def _split_heading(edits: list[Edit], label: markdown.Node, title: markdown.Node) -> list[Edit]:
+    """The level changes that make the two halves of a split heading one level."""
+    why = (f"the heading {label.visible().strip()!r} only labels its division: "
+           f"{title.visible().strip()!r} right after it is the rest of that heading")
+    return [Edit(e.start, e.end, e.replacement, "join_split_heading", why)
+            if e.rule == "set_heading_level" else e for e in edits]
+
+
+def is_label(block: markdown.Node) -> bool:
+    """A heading that only numbers or names its division: 'Capítulo 1', '2.3', 'IV'."""
+    return block.kind == "Heading" and bool(LABEL.match(block.visible().strip()))
 
 
 def _fragment_heading(text, before, heading, after, lang) -> list[Edit]:

@@ -1,0 +1,350 @@
+"""Layout: the block structure of a plain-text dump (pdftotext, OCR), written as markdown.
+
+A plain-text dump has lines, not blocks. pdftotext and OCR engines start a new paragraph on the next
+line as often as after a blank one; what tells it is a short last line that ends a sentence, or an
+indented first line. Titles are lines of their own (`1.2. El comienzo`, `CHAPTER 3`), often with no
+blank line before the paragraph they head. And characters that mean markup to a CommonMark parser
+(`*` footnote marks, a four-space layout indent, `<`) are only text there.
+
+This stage, for plain-text dumps only, says all that in markdown, the pipeline's one internal form:
+it separates paragraphs and titles with blank lines, makes titles headings and `•` bullets list
+items, drops the layout indent that would make a code block, and escapes what would be misread as
+markup. After it, the other stages treat both kinds of dump alike. Each decision is a change with
+its evidence; where the evidence is weak the lines stay one paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.model import Context, Edit, Proposal
+
+NAME = "layout"
+RULES = {
+    "split_paragraph": "In plain text, a line that ends a sentence and is clearly shorter than "
+                       "the text's full lines, or that is followed by an indented line, ends a "
+                       "paragraph when the next line starts like a sentence; a title line is "
+                       "a block of its own. A blank line is inserted there.",
+    "mark_title_line": "In plain text, a short line of its own with no final punctuation that is "
+                       "numbered like a section ('1.2. El comienzo', 'II. Methods'), names a "
+                       "chapter or part ('Capítulo 3', 'Chapter IV'), or is all capitals, becomes "
+                       "a heading; its level follows its numbering (a title that opens the text "
+                       "is above all others). Runs of numbered lines are lists, lines with dot "
+                       "leaders a table of contents: neither is a title.",
+    "mark_list_item": "In plain text, a line that opens with a bullet character ('•', '▪', '◦') "
+                      "becomes a markdown list item.",
+    "remove_layout_indent": "In plain text, the indent of a line that starts a block is layout "
+                            "(a markdown parser would read four spaces as code) and is removed, "
+                            "unless the block is indented four more than the line before it, "
+                            "which ends in a colon: a command or code listing, kept as code.",
+    "escape_markup": "In plain text, characters a markdown parser would read as markup ('*', '_', "
+                     "'`', '<', '&…;', '[…](…)', '#' or an ordered-list number opening a line) "
+                     "are escaped with a backslash: the TEI shows them as they are.",
+}
+
+_SENTENCE_END = regex.compile(r"[.!?…:][\"'»”’)\]]*\s*$")
+_STARTS_SENTENCE = regex.compile(r"^\s*[\"'«“‘¿¡(\[—–-]?\s*[\p{Lu}\d]")
+_NUMBERED = regex.compile(r"^((?:\d{1,3}\.){0,4}\d{1,3}\.?|[IVXLC]{1,6}\.)\s+(?=[\p{Lu}\p{Lt}])")
+# The words that name a division of a book or report, by rank: parts, chapters, sections.
+_DIVISION_WORDS = (
+    r"part|parte|partie|teil|book|libro|livre|buch|livro",
+    r"chapter|cap[ií]tulo|chapitre|kapitel|capitolo|appendix|ap[eé]ndice|anexo|annexe|anhang"
+    r"|appendice",
+    r"section|secci[oó]n|sec[cç][aã]o|sezione|abschnitt",
+)
+_DIVISION = regex.compile(
+    "^(?:" + "|".join(f"({words})" for words in _DIVISION_WORDS) + ")"
+    r"\s+(?:\d{1,3}|(?-i:[IVXLC]{1,6})|\p{L}{2,12})\b", regex.IGNORECASE)
+# A heading that only numbers or names its division ('Capítulo 1', '2.3', 'IV'): the title proper
+# often follows as a heading of its own, which is one heading split in two.
+LABEL = regex.compile(
+    "^(?:(?:" + "|".join(_DIVISION_WORDS) + r")\s+(?:\d{1,3}|(?-i:[IVXLC]{1,6})|\p{L}{2,12})"
+    r"|\d{1,3}(?:\.\d{1,3})*|(?-i:[IVXLC]{1,6}))\.?$", regex.IGNORECASE)
+_CONTENTS = regex.compile(r"(?:\.{3,}|…|\s{2,})\s*\d{1,4}\s*$")  # dot leaders, a page number
+_BULLET = regex.compile(r"^([ \t]*)([•▪◦●‣∙■□○])[ \t]+")
+_TITLE_WORDS = 12
+_TITLE_LENGTH = 90
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int  # offset of the line's first character
+    text: str  # without its line end
+    indent: int
+
+    @property
+    def content(self) -> int:
+        return self.start + self.indent
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+def propose(text: str, context: Context) -> Proposal:
+    r"""Paragraphs, titles, bullets, layout indents and markup characters of a plain-text dump.
+
+    >>> from pipeline import alignment
+    >>> def repaired(text, kind="plain"):
+    ...     return alignment.apply(text, propose(text, Context.of(text, "en", kind)).edits).text
+    >>> print(repaired("1. Introduction\nThe survey covered *all* the towns.\n"), end="")
+    # 1. Introduction
+    <BLANKLINE>
+    The survey covered \*all\* the towns.
+    >>> repaired("Markdown is left alone: *this* is emphasis.\n", kind="markdown")
+    'Markdown is left alone: *this* is emphasis.\n'
+    """
+    if context.kind != "plain":
+        return Proposal([], [])
+    blocks = _blocks(text)
+    width = _width(blocks)
+    titles = _titles(text, blocks, width)
+    levels = _levels(blocks, titles)
+    edits = []
+    for b, block in enumerate(blocks):
+        if b and _listing(blocks[b - 1], block):
+            continue
+        splits = {i: why for i in range(len(block) - 1)
+                  if (why := _split(block, i, width, titles))}
+        for i, line in enumerate(block):
+            starts = i == 0 or i - 1 in splits
+            edits.extend(_line_edits(line, block[i - 1] if i else None, starts,
+                                     levels.get(line.start)))
+            if i in splits:
+                end = line.start + len(line.text)
+                edits.append(Edit(end, end, "\n", "split_paragraph", splits[i]))
+    return Proposal(sorted(edits), [])
+
+
+def _blocks(text: str) -> list[list[_Line]]:
+    """The text's runs of non-blank lines."""
+    blocks, current, start = [], [], 0
+    for raw in text.split("\n"):
+        stripped = raw.lstrip(" \t")
+        if stripped.strip():
+            current.append(_Line(start, raw, len(raw) - len(stripped)))
+        elif current:
+            blocks.append(current)
+            current = []
+        start += len(raw) + 1
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _width(blocks: list[list[_Line]]) -> int | None:
+    """The length of a full line, when the text is wrapped at a margin: most lines of its
+    paragraphs come close to one length. None for text that is not (one sentence a line, verse)."""
+    lengths = sorted(len(line.stripped) for block in blocks if len(block) > 1 for line in block)
+    if len(lengths) < 8:
+        return None
+    width = lengths[int(len(lengths) * 0.9)]
+    full = sum(1 for n in lengths if n >= 0.85 * width)
+    return width if width >= 30 and full >= max(4, 0.2 * len(lengths)) else None
+
+
+def _listing(previous: list[_Line], block: list[_Line]) -> bool:
+    """A command or code listing: indented four more than the text that introduces it with a
+    colon. It stays a code block, kept verbatim by every later stage."""
+    return previous[-1].stripped.endswith(":") and \
+        min(line.indent for line in block) >= previous[0].indent + 4
+
+
+def _ends_sentence(line: _Line) -> bool:
+    return bool(_SENTENCE_END.search(line.text))
+
+
+def _split(block: list[_Line], i: int, width: int | None, titles: dict) -> str | None:
+    """Why a paragraph ends after line `i` of `block`, or None."""
+    line, following = block[i], block[i + 1]
+    if line.start in titles:
+        return f"{line.stripped!r} is a title line: the text after it is a block of its own"
+    if following.start in titles:
+        return f"{following.stripped!r} is a title line: a block of its own"
+    if _BULLET.match(following.text) and not _BULLET.match(line.text):
+        return f"{following.stripped[:40]!r} opens with a bullet: a list item"
+    if not _ends_sentence(line) or not _STARTS_SENTENCE.match(following.text):
+        return None
+    if width and len(line.stripped) < 0.75 * width:
+        return (f"the line ends a sentence {len(line.stripped)} characters long, where the "
+                f"text's lines run to {width}, and the next starts one: a paragraph end")
+    indent = min(other.indent for other in block)
+    if following.indent >= indent + 2 and line.indent == indent:
+        return (f"the line ends a sentence and the next is indented by {following.indent} "
+                f"spaces: a paragraph's first line")
+    return None
+
+
+def _titles(text: str, blocks: list[list[_Line]], width: int | None) -> dict[int, str]:
+    """Title lines by offset, each with its kind: 'numbered', 'division' (its group), 'capitals'
+    or 'isolated' (a short line alone between blocks)."""
+    titles = {}
+    for b, block in enumerate(blocks):
+        for i, line in enumerate(block):
+            before = block[i - 1] if i else None
+            after = block[i + 1] if i + 1 < len(block) else \
+                (blocks[b + 1][0] if b + 1 < len(blocks) else None)
+            kind = _title_kind(line, before, after, width,
+                               before is not None and before.start in titles)
+            if kind is None and len(block) == 1 and b + 1 < len(blocks):
+                kind = _isolated_title(text, line, blocks[b - 1] if b else None, blocks[b + 1],
+                                       width)
+            if kind:
+                titles[line.start] = kind
+    return titles
+
+
+def _title_kind(line: _Line, before: _Line | None, after: _Line | None,
+                width: int | None, after_title: bool) -> str | None:
+    words = line.stripped.split()
+    if after is None or len(words) > _TITLE_WORDS or len(line.stripped) > _TITLE_LENGTH or \
+            (width and len(line.stripped) >= 0.8 * width) or _CONTENTS.search(line.text) or \
+            not regex.search(r"\p{L}", line.text) or _BULLET.match(line.text):
+        return None
+    if before is not None and not after_title and not _ends_sentence(before) and \
+            not (width and len(before.stripped) < 0.75 * width):
+        return None  # inside a wrapped sentence
+    division = _DIVISION.match(line.stripped)
+    if division and regex.search(r"[,;]$", line.stripped) is None:
+        return "division-" + str(next(i for i, group in enumerate(division.groups()) if group))
+    if regex.search(r"[.,;:!?…]$", line.stripped):
+        return None
+    numbered = _NUMBERED.match(line.stripped)
+    if numbered:
+        depth = len(regex.findall(r"\d+|[IVXLC]+", numbered.group(1)))
+        # A run of numbered lines is a list (or an outline), not titles.
+        if any(other is not None and _NUMBERED.match(other.stripped) and
+               _depth(other) == depth for other in (before, after)):
+            return None
+        return f"numbered-{depth}"
+    letters = regex.sub(r"[^\p{L}]", "", line.stripped)
+    if len(letters) >= 3 and letters.isupper():
+        return "capitals"
+    return None
+
+
+def _depth(line: _Line) -> int:
+    numbered = _NUMBERED.match(line.stripped)
+    return len(regex.findall(r"\d+|[IVXLC]+", numbered.group(1))) if numbered else 0
+
+
+_CAPTION = regex.compile(r"^(?:fig(?:ure|ura)?|tab(?:le|la|elle|leau)|abb(?:ildung)?|gr[aá]fico"
+                         r"|source|fuente|quelle)\b", regex.IGNORECASE)
+
+
+def _isolated_title(text: str, line: _Line, previous: list[_Line] | None,
+                    following: list[_Line], width: int | None) -> str | None:
+    """A short capitalised line alone between blank lines, heading the paragraph after it.
+
+    Names (a signature, a byline) have the same shape; a title has a word the text also uses in
+    lower case, or is one word ('Introduction')."""
+    words = line.stripped.split()
+    if len(words) > 10 or not words[0][:1].isupper() or _CAPTION.match(line.stripped) or \
+            regex.search(r"[.,;:!?…)\]\"'»”]$", line.stripped):
+        return None
+    body = following[0].stripped
+    if len(following) < 2 and len(body) < max(50, 0.6 * (width or 0)):
+        return None  # what follows is no paragraph: a menu, an address, a list of names
+    if previous is not None and not _ends_sentence(previous[-1]):
+        return None
+    if len(words) == 1:
+        return "isolated" if regex.fullmatch(r"\p{L}{4,}", words[0]) else None
+    lowered = [w for w in words[1:] if w[:1].islower()]
+    if lowered or any(regex.search(rf"(?<!\p{{L}}){regex.escape(w.lower())}(?!\p{{L}})", text)
+                      for w in words if len(w) > 3):
+        return "isolated"
+    return None
+
+
+def _levels(blocks: list[list[_Line]], titles: dict[int, str]) -> dict[int, int]:
+    """The heading level of each title line: parts above chapters above sections, numbered
+    titles by their depth, a title opening the text above everything; an unnumbered title takes
+    the rank of the title before it."""
+    first = blocks[0][0].start if blocks else None
+    ranks, previous = {}, None
+    for start, kind in sorted(titles.items()):
+        if start == first and kind in ("capitals", "isolated"):
+            rank = 0
+        elif kind.startswith("division-"):
+            rank = 1 + int(kind[-1])
+        elif kind.startswith("numbered-"):
+            rank = 3 + int(kind[-1])
+        else:
+            rank = previous if previous not in (None, 0) else None
+        ranks[start] = rank
+        previous = rank
+    present = sorted({r for r in ranks.values() if r is not None})
+    fallback = present[1] if len(present) > 1 and present[0] == 0 else \
+        (present[0] if present else 0)
+    return {start: min(6, present.index(fallback if rank is None else rank) + 1
+                       if (fallback if rank is None else rank) in present else 1)
+            for start, rank in ranks.items()}
+
+
+def _line_edits(line: _Line, before: _Line | None, starts: bool, level: int | None):
+    """The edits of one line: its heading or list marker or indent, and its escapes."""
+    text = line.text
+    if starts and level is not None:
+        yield Edit(line.start, line.content, "#" * level + " ", "mark_title_line",
+                   f"{line.stripped!r} is a title line of its own: a level-{level} heading")
+    elif bullet := _BULLET.match(text):
+        yield Edit(line.start, line.start + bullet.end(), "- ", "mark_list_item",
+                   f"{bullet.group(2)!r} opens the line: a list item")
+        yield from _escapes(line, line.start + bullet.end(), False)
+        return
+    elif starts and (line.indent >= 4 or "\t" in text[:line.indent]):
+        yield Edit(line.start, line.content, "", "remove_layout_indent",
+                   f"an indent of {line.indent} characters at a block's start is layout, "
+                   "not code")
+    opening = not starts or level is None
+    yield from _escapes(line, line.content, opening and _opens_block(line, before, starts))
+
+
+def _opens_block(line: _Line, before: _Line | None, starts: bool) -> bool:
+    """Whether the line's opening would be read as block markup that the text does not mean:
+    `#` anywhere, a year such as `1984.` opening a block, or a list marker or setext underline in
+    the middle of a wrapped sentence."""
+    content = line.stripped
+    if regex.match(r"#{1,6}(?:\s|$)|```|~~~", content):
+        return True
+    if starts:
+        number = regex.match(r"(\d{1,9})[.)](?:\s|$)", content)
+        return bool(number and int(number.group(1)) >= 1000)
+    # Only these interrupt a paragraph in CommonMark (an ordered list only from 1).
+    wrapped = before is not None and not _ends_sentence(before)
+    return wrapped and bool(regex.match(r"(?:[-+*]|1[.)])(?:\s|$)|(?:=+|-+)\s*$", content))
+
+
+_INLINE = regex.compile(
+    r"\\(?=[!-/:-@\[-`{-~]|$)"  # a backslash that would escape what follows, or break a line
+    r"|`+"
+    r"|(?<=\S)[*~]+|[*~]+(?=\S)"  # emphasis and strikethrough delimiters: next to text
+    r"|(?<![\p{L}\p{N}])_+(?=\S)|(?<=\S)_+(?![\p{L}\p{N}])"  # `_` outside words
+    r"|<(?=[A-Za-z/!?])"
+    r"|&(?=#?\w+;)"
+    r"|!?\[(?=[^\]\n]*\][(\[:])")
+
+
+def _escapes(line: _Line, content: int, opening: bool):
+    text = line.text
+    offset = content - line.start
+    seen = set()
+    if opening:
+        # The first character is the marker: `#`, a fence, a bullet, the underline, or a year's
+        # digits (escape its period).
+        match = regex.match(r"(\d{1,9})[.)]", text[offset:])
+        at = content + (len(match.group(1)) if match else 0)
+        seen.add(at)
+        yield Edit(at, at, "\\", "escape_markup",
+                   f"{text[at - line.start]!r} opening the line {line.stripped[:40]!r} would "
+                   "be read as markdown")
+    for match in _INLINE.finditer(text, offset):
+        at = line.start + match.start()
+        if at in seen:
+            continue
+        run = match.group()
+        escaped = "".join("\\" + ch for ch in run) if run[0] in "`*~_" else "\\" + run
+        yield Edit(at, at + len(run), escaped, "escape_markup",
+                   f"{run!r} would be read as markdown, not text")

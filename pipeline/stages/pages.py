@@ -1,0 +1,254 @@
+"""Pages: page breaks, page numbers and running heads that PDF extraction leaves in the text.
+
+pdftotext and tesseract end every page with a form feed; a browser's print to PDF stamps the date,
+the title, the file's address and `3/13` on every page; books repeat their title or chapter at the
+top and a folio at the bottom. None of it is the author's text, and it cuts paragraphs (often words)
+in two. Each page boundary, with the furniture around it, becomes one recorded change; the TEI writer
+puts a `<pb n="…"/>` where it was, so the pagination is kept as a milestone while the paragraph
+continues across it.
+
+Furniture is told from text by repetition: a line at the top or bottom of the pages whose shape (its
+digits set aside) recurs on many pages, or a bare page number at a page's edge.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.model import Context, Edit, Proposal
+from pipeline.stages.layout import LABEL
+
+NAME = "pages"
+RULES = {
+    "mark_page_break": "A page boundary (a form feed, or a page-number line such as '3/13' that "
+                       "recurs with growing numbers) is removed from the reading text together "
+                       "with the running heads and page numbers around it; the TEI keeps it as "
+                       "<pb/>, and the text on both sides becomes two blocks, which the breaks "
+                       "stage joins when the sentence goes on.",
+    "remove_page_furniture": "Running heads and page numbers above the first page's text or "
+                             "below the last page's, and a form feed that ends the text, are "
+                             "removed.",
+}
+
+_EDGE = 3  # lines at a page's top or bottom that may be furniture
+_LONGEST = 120  # a running head is a short line
+_PAGE_NUMBER = regex.compile(
+    r"^[\p{Pd}\s]*(?:(?:page|pág\.?|página|pagina|seite|s\.|p\.)\s*)?"
+    r"(\d{1,4}|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})"
+    r"(?:\s*(?:/|of|de|von|sur|di)\s*\d{1,4})?[\p{Pd}\s]*$", regex.IGNORECASE)
+# `file:///…/report.html  3/13`, `Informe anual 12 / 63`: a page count at the end of a line.
+_PAGE_OF = regex.compile(r"(?<!\S)(\d{1,4})\s*/\s*(\d{1,4})\s*$")
+
+
+@dataclass(frozen=True)
+class Page:
+    start: int  # offset of the page's first character in the text
+    end: int  # offset just after its last (before the form feed)
+    top: int  # number of furniture lines at the top
+    bottom: int  # and at the bottom
+    number: str | None  # the page's own number, when a furniture line gives it
+
+
+def propose(text: str, context: Context) -> Proposal:
+    r"""Page boundaries with their running heads and folios, as one change each.
+
+    >>> from pipeline import alignment
+    >>> def repaired(text):
+    ...     return alignment.apply(text, propose(text, Context.of(text, "en")).edits).text
+    >>> repaired("Annual report\n\nThe first page ends in\n\n1\n\fAnnual report\n\n"
+    ...          "the middle of a sentence.\n\n2\n\f")
+    'The first page ends in\n\nthe middle of a sentence.\n'
+    >>> repaired("One page, no furniture.\n")
+    'One page, no furniture.\n'
+    """
+    lines = _Lines(text)
+    pages = paginate(text, lines)
+    if len(pages) < 2 and "\f" not in text:
+        return Proposal([], [])
+    edits = []
+    content = [(p, lines.content(p)) for p in pages]
+    content = [(p, span) for p, span in content if span is not None]
+    if not content:
+        return Proposal([], [])
+    first, (first_start, _) = content[0]
+    if first.top or "\f" in text[:first_start] or text[:first_start].strip():
+        edits.append(Edit(0, first_start, "", "remove_page_furniture",
+                          _why(text, 0, first_start, "above the first page's text")))
+    for (page, (_, end)), (following, (start, _)) in zip(content, content[1:]):
+        numbers = [p.number for p in pages if page.start < p.start <= following.start]
+        edits.append(Edit(end, start, "\n\n", "mark_page_break",
+                          _why(text, end, start, "at the page break") +
+                          (f"; page {numbers[-1]} begins" if numbers[-1] else "")))
+    last, (_, last_end) = content[-1]
+    if last.bottom or "\f" in text[last_end:] or text[last_end:].strip():
+        edits.append(Edit(last_end, len(text), "\n", "remove_page_furniture",
+                          _why(text, last_end, len(text), "below the last page's text")))
+    return Proposal(edits, [])
+
+
+def breaks(text: str) -> list[tuple[int, str | None]]:
+    r"""Where each page begins in `text` (the pages stage's input) and its number, if known: the
+    TEI writer's `<pb/>` milestones. The first page begins at 0; none when the text has no pages.
+
+    >>> breaks("Title\n\nText.\n\n- 1 -\n\fTitle\n\nMore.\n\n- 2 -\n")
+    [(0, '1'), (12, '2')]
+    """
+    lines = _Lines(text)
+    pages = paginate(text, lines)
+    if len(pages) < 2:
+        return []
+    found = [(0, pages[0].number)]
+    for page, following in zip(pages, pages[1:]):
+        span = lines.content(page)
+        found.append((span[1] if span else page.end, following.number))
+    return found
+
+
+def paginate(text: str, lines: _Lines | None = None) -> list[Page]:
+    """The pages of `text` with their furniture: split at form feeds, else at recurring page-count
+    lines (`3/13`), else one page."""
+    lines = lines or _Lines(text)
+    bounds = _form_feed_pages(text) if "\f" in text else _counted_pages(text, lines)
+    if len(bounds) < 2:
+        return [Page(0, len(text), 0, 0, None)]
+    edges = [(lines.edge(start, end, top=True), lines.edge(start, end, top=False))
+             for start, end in bounds]
+    shapes = Counter(_shape(line) for top, bottom in edges for line in {*top, *bottom})
+    # Left and right pages of a book carry different heads, so a shape on two pages in five is
+    # furniture; a chapter title opening a page now and then is not.
+    recurring = {shape for shape, n in shapes.items()
+                 if n >= max(2, -(-2 * len(bounds) // 5))}
+    counted = _counting_shapes(edges, recurring)
+    pages = []
+    for (start, end), (top, bottom) in zip(bounds, edges):
+        top_n = _furniture(top, recurring)
+        bottom_n = _furniture(bottom[::-1], recurring)
+        furniture = [*top[:top_n], *bottom[::-1][:bottom_n]]
+        number = next((_number(line, counted) for line in furniture
+                       if _number(line, counted)), None)
+        pages.append(Page(start, end, top_n, bottom_n, number))
+    return pages
+
+
+def _counting_shapes(edges, recurring: set[str]) -> set[str]:
+    """The recurring lines whose last number changes from page to page (`Report – page 7`):
+    that number is the page's, where a constant one (`Annual report 2025`) is not."""
+    last = {}
+    for top, bottom in edges:
+        for line in {*top, *bottom}:
+            numbers = regex.findall(r"\d+", line)
+            if numbers and _shape(line) in recurring:
+                last.setdefault(_shape(line), set()).add(numbers[-1])
+    return {shape for shape, numbers in last.items() if len(numbers) > 1}
+
+
+def _form_feed_pages(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for match in regex.finditer("\f", text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def _counted_pages(text: str, lines: _Lines) -> list[tuple[int, int]]:
+    """Pages told by lines that end in a page count (`… 3/13`), the same total each time and the
+    page growing: a browser's or viewer's printed footer. The page ends after that line."""
+    counts = []
+    for start, line in lines.all():
+        match = _PAGE_OF.search(line) if len(line) <= _LONGEST else None
+        if match and int(match.group(1)) <= int(match.group(2)):
+            counts.append((start + len(line), int(match.group(1)), match.group(2)))
+    totals = Counter(total for _, _, total in counts)
+    if not totals:
+        return []
+    total, seen = totals.most_common(1)[0]
+    ends = [(end, page) for end, page, t in counts if t == total]
+    if seen < 2 or any(b[1] <= a[1] for a, b in zip(ends, ends[1:])):
+        return []
+    bounds, start = [], 0
+    for end, _ in ends:
+        bounds.append((start, end))
+        start = end
+    if text[start:].strip():
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers set aside: `Chapter 3 · 41` and `Chapter 3 · 42` are one head.
+    Case counts: a title in capitals on the first page is not the running head that repeats it."""
+    return regex.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def _furniture(edge: list[str], recurring: set[str]) -> int:
+    """How many lines from the page's edge are furniture: recurring shapes or a bare folio.
+    A line that only names a division ('Capitolo 4') is a title, even when every page opens one."""
+    count = 0
+    for line in edge:
+        if len(line) > _LONGEST or LABEL.match(line.strip()) and not _PAGE_NUMBER.match(line):
+            break
+        if _shape(line) in recurring or _PAGE_NUMBER.match(line.strip()) and count == 0:
+            count += 1
+        else:
+            break
+    return count
+
+
+def _number(line: str, counted: set[str]) -> str | None:
+    line = line.strip()
+    match = _PAGE_NUMBER.match(line) or _PAGE_OF.search(line)
+    if match:
+        return match.group(1)
+    return regex.findall(r"\d+", line)[-1] if _shape(line) in counted else None
+
+
+def _why(text: str, start: int, end: int, where: str) -> str:
+    lines = [" ".join(line.split()) for line in text[start:end].split("\n")]
+    shown = [repr(line) for line in lines if line.strip() and line != "\f"]
+    feeds = text.count("\f", start, end)
+    what = ", ".join(shown) if shown else "no running head or page number"
+    return f"{what} {where}" + (f" ({feeds} form feed{'s' * (feeds > 1)})" if feeds else "")
+
+
+class _Lines:
+    """The text's lines with their offsets, read once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in regex.finditer(r"[\n\f]", text)]
+
+    def all(self):
+        for start, end in zip(self.starts, [*self.starts[1:], len(self.text) + 1]):
+            yield start, self.text[start:end - 1]
+
+    def _nonblank(self, start: int, end: int) -> list[tuple[int, int]]:
+        """(start, end) of the non-blank lines inside [start, end)."""
+        found = []
+        pos = start
+        while pos < end:
+            stop = self.text.find("\n", pos, end)
+            stop = end if stop < 0 else stop
+            if self.text[pos:stop].strip():
+                found.append((pos, stop))
+            pos = stop + 1
+        return found
+
+    def edge(self, start: int, end: int, top: bool) -> list[str]:
+        spans = self._nonblank(start, end)
+        spans = spans[:_EDGE] if top else spans[-_EDGE:]
+        return [self.text[a:b] for a, b in spans]
+
+    def content(self, page: Page) -> tuple[int, int] | None:
+        """Where the page's own text starts (a line start, its indent kept) and ends (after its
+        last visible character); None for a page of furniture only."""
+        spans = self._nonblank(page.start, page.end)
+        spans = spans[page.top:len(spans) - page.bottom]
+        if not spans:
+            return None
+        last = self.text[spans[-1][0]:spans[-1][1]]
+        return spans[0][0], spans[-1][0] + len(last.rstrip())
