@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import regex
+from wordfreq import zipf_frequency
 
-from pipeline.language import (ABBREVIATION_SETS, BINDING_SETS, ELISION_SETS, TITLE_SETS,
-                               common_words, words_for)
+from pipeline.language import (ABBREVIATION_SETS, BINDING_SETS, ELISION_SETS, SOLID_COMPOUNDS,
+                               TITLE_SETS, common_words, words_for)
 
 SENTENCE_END = ".!?…"
 QUOTE_MARKS = "\"'“”„‟«»‹›‘’‚"
@@ -201,16 +202,34 @@ def is_fragment(text: str) -> bool:
     return bool(stripped) and len(stripped.split()) <= 6 and stripped[-1] not in SENTENCE_END + ":;"
 
 
+# Zipf frequencies of the word lists (log10 of occurrences per billion words): 3 is once in a
+# million words, a word every reader of the language knows; under 2 a form is barely attested. The
+# web text the lists were counted on was itself hyphenated at line ends, so syllables that only
+# ever occur cut off (`desarro`, `infor`) reach about 2: only a common word is a word of its own.
+_COMMON_ZIPF = 3.0
+_ATTESTED_ZIPF = 2.0
+
+
+@dataclass(frozen=True)
+class Hyphenation:
+    """Whether a word cut at a hyphen is one word or a compound, and the evidence in words."""
+
+    verdict: str | None  # "whole" (the hyphen was the typesetter's), "compound", or None (unknown)
+    reason: str
+
+
 class Vocabulary:
     """Word counts of the document itself: the evidence for mending a word cut in two."""
 
     def __init__(self, text: str, lang: str | None = None) -> None:
         self.text = text
+        self.lang = lang
         self.common = common_words(lang)
 
     @cached_property
     def _lowered(self) -> str:
-        return self.text.lower()
+        # Soft hyphens are no letters: `desa\u00adrrollo` is the word `desarrollo`.
+        return self.text.lower().replace("\u00ad", "")
 
     @cached_property
     def counts(self) -> Counter:
@@ -249,6 +268,59 @@ class Vocabulary:
             return None
         return (f"{tail + head!r} occurs {self.counts[joined]}× in the document and neither "
                 f"{tail!r} nor {head!r} on its own")
+
+    def hyphenated(self, tail: str, head: str) -> Hyphenation:
+        """Whether `tail`-`head`, hyphenated where a line or paragraph ended, is one word whose
+        hyphen was the typesetter's (`desarro-llo`) or a compound that keeps it (`well-known`).
+
+        Two witnesses are asked: the document, which decides when it writes one form and never
+        the other, and the word list of its language, which knows the whole word (`desarrollo`)
+        or knows both parts as words when the whole is no word (`anti` and `rusa`, never
+        `antirusa`). Where they disagree, or neither knows, the verdict is None.
+
+        >>> spanish = Vocabulary("El desarrollo fue lento. La facción anti-rusa calló.", "es")
+        >>> spanish.hyphenated("desarro", "llo").verdict, spanish.hyphenated("anti", "rusa").verdict
+        ('whole', 'compound')
+        >>> print(Vocabulary("", "en").hyphenated("Main", "tainers").reason)
+        ... # doctest: +NORMALIZE_WHITESPACE
+        the document has 'Maintainers' 0× and 'Main-tainers' 0×; wordfreq (en): zipf 2.3 for
+        'Maintainers', 5.2 for 'Main' and 0.0 for 'tainers': one word, the hyphen goes
+
+        German writes compounds solid, so two German words are no evidence for a hyphen:
+
+        >>> Vocabulary("", "de").hyphenated("Stadt", "chroniken").verdict is None
+        True
+        """
+        joined, compound = tail + head, f"{tail}-{head}"
+        whole, written = self.count(joined), self.count(compound)
+        facts = f"the document has {joined!r} {whole}× and {compound!r} {written}×"
+        document = None if bool(whole) == bool(written) else "whole" if whole else "compound"
+        listed = None
+        if self.lang:
+            zipf = {w: zipf_frequency(w, self.lang) for w in (joined, tail, head)}
+            pieces = min(zipf[tail], zipf[head])
+            # A rare whole word counts when its parts are not both words (`maintainers`);
+            # `bookcase` against `book` and `case` is left undecided.
+            if zipf[joined] >= _COMMON_ZIPF or \
+                    zipf[joined] >= _ATTESTED_ZIPF and pieces < _COMMON_ZIPF:
+                listed = "whole"
+            elif zipf[joined] < _ATTESTED_ZIPF and pieces >= _COMMON_ZIPF and \
+                    self.lang not in SOLID_COMPOUNDS:
+                listed = "compound"
+            facts += (f"; wordfreq ({self.lang}): zipf {zipf[joined]:.1f} for {joined!r}, "
+                      f"{zipf[tail]:.1f} for {tail!r} and {zipf[head]:.1f} for {head!r}")
+        else:
+            facts += "; no word list for a text whose language is undecided"
+        if whole and written:
+            return Hyphenation(None, f"{facts}: the document writes both")
+        if document and listed and document != listed:
+            return Hyphenation(None, f"{facts}: the document and the word list disagree")
+        verdict = document or listed
+        if verdict == "whole":
+            return Hyphenation(verdict, f"{facts}: one word, the hyphen goes")
+        if verdict == "compound":
+            return Hyphenation(verdict, f"{facts}: a compound, the hyphen stays")
+        return Hyphenation(None, f"{facts}: neither form is known well enough")
 
 
 def last_word(text: str) -> str | None:

@@ -39,10 +39,16 @@ def detect(text: str, suffix: str = ".txt") -> tuple[str, str]:
     blocks = len([b for b in regex.split(r"\n[ \t]*\n", text) if b.strip()])
     pages = text.count("\f")
     layout = f"{_count(pages, 'form feed')}; {_count(lines, 'line')} in {_count(blocks, 'block')}"
-    # One such line occurs in plain text too (a quoted `> ` line, a `#1 ` ranking); markdown
-    # shows its syntax again and again.
-    if strong + marked >= max(2, lines // 200):
-        return "markdown", f"{_count(marked, 'line')} of markdown syntax; {layout}"
+    # One such line occurs in plain text too (a `# apt install` root prompt, a quoted `> `
+    # line); markdown shows its syntax again and again, and converters open with the title.
+    opening = _STRONG.match(text.lstrip()) is not None and text.lstrip()[:1] == "#"
+    score = strong + marked + 2 * opening
+    needed = max(3, lines // 100)
+    if pages:  # pdftotext and OCR engines end pages with form feeds; markdown converters do not
+        needed = max(needed, lines // 20)
+    if score >= needed:
+        first = ", the first a heading" if opening else ""
+        return "markdown", f"{_count(marked, 'line')} of markdown syntax{first}; {layout}"
     if not marked:
         return "plain", f"no markdown syntax; {layout}"
     return "plain", f"only {_count(marked, 'line')} of markdown syntax; {layout}"

@@ -1,9 +1,12 @@
 """Which language a dump is in, and the conventions that follow from it.
 
 Detection counts very frequent function words: on prose of a few sentences that already separates
-the languages the rules care about, and it needs no model download. The result drives the
-abbreviation list (a period after `Sr` or `z. B` ends no sentence) and spacing rules (French puts a
-space before `: ; ! ?`, so that space is never removed as conversion damage there).
+the languages the rules care about (Spanish, English, French, German, Portuguese, Italian), and it
+needs no model download. The result drives the abbreviation list (a period after `Sr` or `z. B`
+ends no sentence), titles, the words no sentence ends on, elisions (`l'`, `dell'`), spacing rules
+(French puts a space before `: ; ! ?`, so that space is never removed as conversion damage there)
+and which word-frequency list weighs a hyphenated word. A text too short to decide gets the
+conventions of every language at once, and no word-frequency list.
 """
 
 from __future__ import annotations
@@ -21,9 +24,15 @@ _FUNCTION_WORDS = {
           "avec par été ont leur",
     "de": "der die das und ist nicht ein eine zu den von mit sich des auf für im dem auch es wir "
           "sie aber wird wurde werden am zum zur",
-    "pt": "o a os as de do da dos das que e em um uma para com não por mais se ao como foi",
-    "it": "il lo la gli le di del della che e è un una per con non si da al nel sono come",
+    "pt": "o a os as de do da dos das que e em um uma para com não por mais se ao como foi no na "
+          "nas pela pelos pelas à às é são ou mas também seu sua ele ela isso esse essa já muito "
+          "há foram tem após",
+    "it": "il lo la gli le di del della che e è un una per con non si da al nel sono come dei "
+          "degli delle dal dalla nella nei sul sulla alla alle ai anche ha hanno stato stata "
+          "questo questa più ma ed tra fra ci perché molto già dopo dell nell sull dall",
 }
+
+
 def _sets(table: dict[str, str]) -> dict[str, frozenset[str]]:
     """A language table written as space-separated words, as a set per language."""
     return {lang: frozenset(words.split()) for lang, words in table.items()}
@@ -39,8 +48,10 @@ ABBREVIATIONS = {
           "dept univ gen col sgt capt lt jan feb mar apr jun jul aug sep sept oct nov dec u s uk",
     "fr": "m mm mme mmes mlle mlles mgr dr pr p ex cf av bd etc vol chap fig env réf st ste",
     "de": "z b d h u a usw bzw nr s dr hr hrn fr prof ca vgl ggf evtl inkl sog str abs bd jh jhs",
-    "pt": "sr sra srs dr dra prof p ex av pág etc fig vol cap n nº",
-    "it": "sig sigg dott dr prof p es ecc pag fig vol cap ca",
+    "pt": "sr sra srta srs sras dr dra drs dras prof profa eng exmo exma ilmo ilma sto sta p ex "
+          "av pág págs pp etc fig vol cap n nº núm art séc ed obs aprox tel cia ltda",
+    "it": "sig sigg dott dr prof avv ing arch sen mons p ecc pag pagg pp fig vol cap ca art n "
+          "nr cfr tel sec ss sgg",
 }
 ABBREVIATION_SETS = _sets(ABBREVIATIONS)
 
@@ -51,8 +62,8 @@ TITLES = {
     "en": "mr mrs ms dr prof gen col sgt capt lt",
     "fr": "m mm mme mmes mlle mlles mgr dr pr",
     "de": "hr hrn fr dr prof",
-    "pt": "sr sra srs dr dra prof",
-    "it": "sig sigg dott dr prof",
+    "pt": "sr sra srta srs sras dr dra drs dras prof profa eng exmo exma ilmo ilma sto sta",
+    "it": "sig sigg dott dr prof avv ing arch sen mons",
 }
 TITLE_SETS = _sets(TITLES)
 
@@ -70,17 +81,21 @@ BINDING_WORDS = {
           "ce cet cette ces sa ses mon ma mes ton ta tes notre votre nos vos dont que en",
     "de": "der die das den dem des ein eine einen einem einer eines und oder sondern dass weil "
           "wenn von für im vom zum zur beim am gegen ohne",
-    "pt": "o a os as um uma uns umas de do da dos das em no na nos nas e ou mas que com sem "
-          "pelo pela pelos pelas ao aos à às",
-    "it": "il lo la i gli le un uno una di del della dei degli delle da dal dalla a al alla in "
-          "nel nella sul sulla con per e ed o ma che",
+    "pt": "o a os as um uma uns umas de do da dos das em no na nos nas num numa nuns numas "
+          "dum duma e ou nem mas que com sem por pelo pela pelos pelas ao aos à às cujo cuja "
+          "cujos cujas",
+    "it": "il lo la i gli le un uno una di del dello della dei degli delle da dal dallo dalla "
+          "dai dagli dalle a al allo alla ai agli alle in nel nello nella nei negli nelle sul sullo "
+          "sulla sui sugli sulle con col coi per tra fra e ed o od ma che cui",
 }
 BINDING_SETS = _sets(BINDING_WORDS)
 
 # Elided words written with an apostrophe and no space before the next word (`l'Assemblée`).
 ELISIONS = {
     "fr": "l d j m n s t c qu jusqu lorsqu puisqu quoiqu presqu",
-    "it": "l un dell all nell dall sull coll quell quest tutt",
+    "it": "l d c m t s v un dell all nell dall sull coll quell quest tutt sant bell buon "
+          "nessun anch dov com",
+    "pt": "d",
 }
 ELISION_SETS = _sets(ELISIONS)
 
@@ -91,6 +106,11 @@ COORDINATORS = {
     "pt": "e ou", "it": "e ed o",
 }
 COORDINATOR_SETS = _sets(COORDINATORS)
+
+# Languages that write a compound of two words as one word (`Stadtchronik`, `Bundesrepublik`):
+# there, two words of their own on either side of a line-end hyphen are no sign that the hyphen
+# belongs to the compound, as they are in English (`well-known`) or French (`porte-parole`).
+SOLID_COMPOUNDS = frozenset({"de"})
 
 # French typography puts a (non-breaking) space before these and after « ‹; elsewhere such a
 # space is damage.
@@ -140,8 +160,11 @@ def detect(text: str, sample: int = 20000) -> tuple[str | None, str]:
     >>> detect("Share on Facebook")[0] is None
     True
     """
+    # A soft hyphen is no letter: `y\u00ado` is one word, as it is once the breaks stage drops
+    # the mark, so a repaired text is read as the same language as its dump.
+    text = text[:sample].replace("\u00ad", "")
     counts = Counter()
-    for word in _WORD.findall(text[:sample].lower()):
+    for word in _WORD.findall(text.lower()):
         langs = [lang for lang, words in _WORDS.items() if word in words]
         for lang in langs:
             counts[lang] += 1 / len(langs)
@@ -150,7 +173,7 @@ def detect(text: str, sample: int = 20000) -> tuple[str | None, str]:
     ranked = counts.most_common()
     best, hits = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    total = sum(1 for _ in _WORD.finditer(text[:sample]))
+    total = sum(1 for _ in _WORD.finditer(text))
     shown = {lang: round(count, 1) for lang, count in ranked[:3]}
     if hits < 3 or hits - runner_up < 2 or hits < 1.3 * runner_up:
         return None, f"undecided: {shown} function words in {total} words"

@@ -8,11 +8,22 @@ code are never joined. Short lines with no final punctuation are not evidence on
 share buttons, captions and salutations are lines of their own too, so a short piece is joined only
 when the text around it continues the sentence. Where the evidence is weak the break stays and a
 doubt is recorded.
+
+Inside a paragraph, the lines of markdown converters and of `pdftotext` are those of the printed
+page: each line end is a wrap, and becomes a space. Lines that are lines of their own stay: markdown
+hard breaks, a line opening with a bullet or a dash, and the lines of a poem, an address or a menu,
+which are short and start with capitals with nothing on them asking for more. A line that ends on a
+hyphen is a word cut by the typesetter (`desarro-` / `llo`) or a compound cut at its own hyphen
+(`well-` / `known`): the document's vocabulary and a word-frequency list for its language decide,
+and typesetting conventions (no syllable break leaves a single letter, or comes before a capital or
+a number) decide before them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import regex
 
 from pipeline import markdown
 from pipeline.evidence import (Vocabulary, ending, first_word, is_fragment, last_word, opening)
@@ -31,13 +42,27 @@ RULES = {
     "join_split_word": "A word cut in two by a paragraph break is mended when the whole word "
                        "occurs elsewhere in the document and a piece never does on its own.",
     "join_hyphenated_word": "A word hyphenated across a paragraph break is mended when the "
-                            "document has it whole (the hyphen goes) or hyphenated (it stays); "
-                            "a suspended hyphen ('Vor- und Nachteile') keeps its space; with no "
+                            "document and the word-frequency list of its language know it whole "
+                            "(the hyphen goes) or as a compound (it stays); a suspended hyphen "
+                            "('Vor- und Nachteile') keeps its space; with no or conflicting "
                             "evidence the break stays and a doubt is recorded.",
-    "join_hyphenated_line": "A word hyphenated at a line end inside a paragraph is mended on "
-                            "the document's own evidence: without the hyphen when the document "
-                            "has the word whole, with it when it writes the compound; with no "
-                            "evidence the line break stays and a doubt is recorded.",
+    "join_hyphenated_line": "A word hyphenated at a line end inside a paragraph is mended: the "
+                            "hyphen stays next to a number ('1990-1995'), before a capital "
+                            "('Jean-Pierre') or a single letter ('e-mail'), none of which a "
+                            "syllable break gives; otherwise it goes when the document and the "
+                            "word-frequency list of its language know the word whole, and stays "
+                            "when they know the compound; a suspended hyphen ('Vor- und') keeps "
+                            "its space; with no or conflicting evidence the line break stays and "
+                            "a doubt is recorded.",
+    "join_wrapped_line": "A line end inside a paragraph (the page's wrap, kept by the converter) "
+                         "becomes one space. Markdown hard breaks stay, and so do a line that "
+                         "opens with a bullet or a dash, a short first line ending in a comma (a "
+                         "salutation), and the lines of a paragraph whose lines are all short and "
+                         "start with a capital with nothing asking for more (a poem, an address). "
+                         "A line that ends on a dash or slash written against its word stays, "
+                         "with a doubt: whether a space followed it is unknown.",
+    "drop_soft_hyphen": "A soft hyphen (U+00AD) inside a word only marks where a line may break "
+                        "it: it is removed, and where it ends a line the word's parts are joined.",
     "collapse_blank_lines": "Runs of blank lines (and spaces at the end of a block) between "
                             "blocks become one blank line.",
     "strip_leading_blank_lines": "Blank lines before the first block are removed.",
@@ -45,7 +70,8 @@ RULES = {
 }
 
 _JOINABLE = "Paragraph"
-_JOINS = ("join_midsentence_break", "join_split_word", "join_hyphenated_word")
+_JOINS = ("join_midsentence_break", "join_split_word", "join_hyphenated_word", "drop_soft_hyphen")
+SOFT_HYPHEN = "\u00ad"
 
 
 def propose(text: str, context: Context) -> Proposal:
@@ -68,10 +94,11 @@ def propose(text: str, context: Context) -> Proposal:
         if doubt:
             doubts.append(doubt)
     for node in markdown.walk(root):
-        if node.kind == "Paragraph":
-            for edit, doubt in _line_hyphens(text, node, vocabulary):
+        if node.kind in ("Paragraph", "Item"):
+            for edit, doubt in _line_breaks(text, node, vocabulary, context.lang):
                 edits.extend([edit] if edit else [])
                 doubts.extend([doubt] if doubt else [])
+    edits.extend(_soft_hyphens(text, root))
     if blocks:
         end = _content_end(text, blocks[-1])
         if text[end:] != "\n":
@@ -108,7 +135,8 @@ def _between(text, a, b, c, vocabulary, lang, continued) -> tuple[Edit | None, D
     if a.kind == _JOINABLE and b.kind == _JOINABLE and not title_like(a) and not title_like(b):
         following = c.visible() if c is not None and c.kind == _JOINABLE else None
         decision = _join(a.visible(), b.visible(), following, vocabulary, lang, continued)
-        if isinstance(decision, _Join) and decision.drop_hyphen and text[start - 1] != "-":
+        if isinstance(decision, _Join) and decision.drop_hyphen and \
+                text[start - 1] not in ("-", SOFT_HYPHEN):
             decision = (f"{decision.reason}, but the hyphen sits inside markup that ends the "
                         "paragraph: left for a reviewer")
         if isinstance(decision, _Join):
@@ -169,6 +197,10 @@ def _join(before: str, after: str, following: str | None, vocabulary: Vocabulary
     if start.kind == "ellipsis":
         return None
     both = f"the paragraph {end.why} and the next {start.why}"
+    if before.rstrip()[-2:-1].isalpha() and before.rstrip()[-1:] == SOFT_HYPHEN and \
+            start.kind == "lower":
+        return _Join("", "drop_soft_hyphen", f"the paragraph ends inside a word, on a soft hyphen "
+                     f"(U+00AD), and the next {start.why}: one word", drop_hyphen=True)
     if end.kind == "hyphen":
         return _hyphenated(before, after, vocabulary, lang, both) if start.kind == "lower" else None
     if end.kind == "open":
@@ -228,45 +260,204 @@ def _hyphenated(before: str, after: str, vocabulary: Vocabulary, lang: str | Non
         return _Join(" ", "join_hyphenated_word",
                      f"{both}; a hyphen before {head!r} is a suspended one ('{tail}- {head} …'), "
                      "so it stays with its space")
-    # The hyphen goes only when the document has the word whole and never hyphenated, and stays
-    # when it writes the compound; with neither, any join would invent a form: a doubt.
-    whole, hyphenated = vocabulary.count(tail + head), vocabulary.count(f"{tail}-{head}")
-    if whole and not hyphenated:
-        return _Join("", "join_hyphenated_word",
-                     f"{both}; '{tail}{head}' occurs {whole}× in the document, so the hyphen goes",
-                     drop_hyphen=True)
-    if hyphenated:
-        return _Join("", "join_hyphenated_word",
-                     f"{both}; the document writes '{tail}-{head}' {hyphenated}× elsewhere: a "
-                     "compound, the hyphen stays")
-    return (f"{both}; the document has neither '{tail}{head}' nor '{tail}-{head}': left as it "
-            "is, for a reviewer to mend")
+    # With no verdict any join would invent a form: a doubt.
+    hyphenation = vocabulary.hyphenated(tail, head)
+    if hyphenation.verdict:
+        return _Join("", "join_hyphenated_word", f"{both}; {hyphenation.reason}",
+                     drop_hyphen=hyphenation.verdict == "whole")
+    return f"{both}; {hyphenation.reason}: left as it is, for a reviewer to mend"
 
 
-def _line_hyphens(text: str, paragraph: markdown.Node, vocabulary: Vocabulary):
-    """Words hyphenated across a line end inside one paragraph (`desarro-` / `llo`)."""
-    children = paragraph.children
-    for previous, soft, following in zip(children, children[1:], children[2:]):
-        if soft.kind != "SoftBreak" or previous.kind != "Text" or following.kind != "Text":
+# A line that opens like a list item or a line of dialogue is a line of its own, whatever the
+# paragraph around it: `• harina`, `2) the budget`, `(a) the board`, `—¿Vienes?`.
+_LIST_LINE = regex.compile(r"[ \t]*(?:[•◦▪‣●■□○∙·–—]|\d{1,3}[.)][ \t]|\(?(?:[a-z]|\d{1,3})\)[ \t])")
+# Wrapped text fills the page's width: 60 to 100 characters a line, and a narrow column's lines
+# start in lower case often enough to tell. Verse, addresses and menus have shorter lines.
+_SHORT_LINE = 60
+# What lies between the two lines of a soft break: spaces ending the first, the line end, the next
+# line's indent and, in a block quotation, its `>` markers.
+_LINE_GAP = regex.compile(r"[ \t]*\n[ \t>]*")
+_WRITTEN_AGAINST = regex.compile(r"\S[-–—/]$")  # `end—`, `and/`: no space before the mark
+# No hyphenation convention leaves a single letter on the line or carries one over: TeX's minimum
+# is two letters on each side in all six languages (three after the break in English and
+# Portuguese), and word processors keep two.
+_HYPHEN_MIN = 2
+_WORD_WITH_SOFT_HYPHENS = regex.compile(r"\p{L}+(?:\u00ad+\p{L}+)+")
+_NOT_PROSE = ("CodeBlock", "HtmlBlock", "MetadataBlock")
+_BLOCKS = ("Paragraph", "Heading", "BlockQuote", "CodeBlock", "HtmlBlock", "List", "Item",
+           "Table", "Rule", "FootnoteDefinition", "MetadataBlock")
+
+
+def _line_breaks(text: str, block: markdown.Node, vocabulary: Vocabulary, lang: str | None):
+    r"""(edit, doubt) for each line end inside one paragraph (or one tight list item).
+
+    >>> def changes(raw, lang):
+    ...     block = markdown.parse(raw).children[0]
+    ...     found = _line_breaks(raw, block, Vocabulary(raw, lang), lang)
+    ...     return [(e.rule, raw[e.start:e.end], e.replacement) for e, _ in found if e]
+    >>> changes("El desarrollo del archivo fue lento y el desarro-\nllo de los\n  fondos\n", "es")
+    [('join_hyphenated_line', '-\n', ''), ('join_wrapped_line', '\n  ', ' ')]
+    >>> changes("Juan Pérez\nCalle Mayor 3\nMadrid\n", "es")  # an address keeps its lines
+    []
+    """
+    lines, styled, breaks = _lines(block)
+    if not breaks:
+        return
+    wrapped = _wrapped(lines, lang)
+    for at, previous, soft, following in breaks:
+        if previous is None or following is None:
             continue
-        tail = last_word(previous.text[:-1]) if previous.text.endswith("-") else None
-        head = first_word(following.text)
-        if not tail or not head or not previous.text[:-1].endswith(tail) or \
-                not following.text.startswith(head) or not head[0].islower():
+        mended = _hyphen_at_line_end(text, previous, following, vocabulary, lang)
+        if mended:
+            yield mended
             continue
-        whole, compound = vocabulary.count(tail + head), vocabulary.count(f"{tail}-{head}")
-        hyphen = previous.end - 1
-        if whole and not compound:
-            yield Edit(hyphen, following.start, "", "join_hyphenated_line",
-                       f"'{tail}-' ends a line and '{tail}{head}' occurs {whole}× in the "
-                       "document: the hyphen was the line's"), None
-        elif compound and not whole:
-            yield Edit(hyphen + 1, following.start, "", "join_hyphenated_line",
-                       f"'{tail}-' ends a line and the document writes '{tail}-{head}' "
-                       f"{compound}× elsewhere: a compound, the hyphen stays"), None
+        before, after = lines[at].rstrip(), lines[at + 1]
+        if not wrapped or _LIST_LINE.match(after) or styled[at] or styled[at + 1] or \
+                at == 0 and ending(before, lang).kind == "comma" and _line_of_its_own(before):
+            continue
+        start = soft.start
+        while start > previous.end and text[start - 1] in " \t":
+            start -= 1
+        if not _LINE_GAP.fullmatch(text, start, following.start):
+            continue  # something between the lines that is not layout: not ours to touch
+        if _WRITTEN_AGAINST.search(before):
+            yield None, Doubt(start, following.start, "join_wrapped_line",
+                              f"the line ends on {before[-1]!r} written against {before[-12:-1]!r}"
+                              ": whether a space followed it is unknown, so the line end stays")
+            continue
+        # An opening quotation mark or bracket sits against what it opens, punctuation that
+        # closes against what it closes, as at a paragraph break (French spacing and an ellipsis
+        # keep their space).
+        if ending(before, lang).kind == "open":
+            joiner = _space_after_opener(before, lang)
+        elif opening(after).kind == "closing" and not after.lstrip().startswith(("...", "…")):
+            joiner = _space_before_closer(after, lang)
         else:
-            yield None, Doubt(hyphen, following.start, "join_hyphenated_line",
-                              f"'{tail}-' / '{head}' at a line end: the document has "
-                              f"'{tail}{head}' {whole}× and '{tail}-{head}' {compound}×, so "
-                              "the line break stays")
+            joiner = " "
+        yield Edit(start, following.start, joiner, "join_wrapped_line",
+                   f"a line end inside a paragraph of wrapped text ({wrapped}): {before[-20:]!r} "
+                   f"and {after.lstrip()[:20]!r} are one line"), None
 
+
+def _lines(block: markdown.Node):
+    """The visible lines of a block's inline text; whether each is wholly in bold or italics; and
+    the soft breaks as (index of the line before, node before, the break, node after). A hard
+    break separates lines but is kept.
+
+    A line wholly in bold or italics is a line of its own: a title the converter ran into the
+    paragraph, a caption, a quoted line, which the headings and structure stages judge.
+    """
+    lines, tops, breaks = [""], [[]], []
+
+    def visit(nodes, top):
+        for k, node in enumerate(nodes):
+            if node.kind in ("SoftBreak", "HardBreak"):
+                if node.kind == "SoftBreak":
+                    breaks.append((len(lines) - 1, nodes[k - 1] if k else None, node,
+                                   nodes[k + 1] if k + 1 < len(nodes) else None))
+                lines.append("")
+                tops.append([])
+                continue
+            if top and not (node.kind == "Text" and not node.text.strip()):
+                tops[-1].append(node)
+            if node.children:
+                visit(node.children, False)
+            else:
+                lines[-1] += node.visible()
+
+    inline = []
+    for child in block.children:
+        if child.kind in _BLOCKS:
+            break  # a list item's nested list or paragraphs: blocks of their own
+        inline.append(child)
+    visit(inline, True)
+    styled = [len(nodes) == 1 and nodes[0].kind in ("Strong", "Emphasis") and
+              "\n" not in nodes[0].visible() for nodes in tops]
+    return lines, styled, breaks
+
+
+def _wrapped(lines: list[str], lang: str | None) -> str | None:
+    """Why a paragraph's lines are wrapped text, or None when they are lines of their own: every
+    line short, every line after the first starting with a capital, and nothing at a line end
+    asking for more (a poem, an address, a menu, a list of names).
+
+    >>> _wrapped(["Caminante, son tus huellas", "El camino y nada más;", "Caminante, no hay camino,",
+    ...           "Se hace camino al andar."], "es") is None
+    True
+    >>> _wrapped(["The report was written for the Department of", "Transport."], "en")
+    "a line ends with 'of', a word no sentence ends on"
+    """
+    for line in lines[:-1]:
+        if len(line.strip()) > _SHORT_LINE:
+            return f"a line of {len(line.strip())} characters, the width of a page"
+    for line in lines[1:]:
+        start = opening(line)
+        if start.kind in ("lower", "closing"):
+            return f"a line {start.why}"
+    for line in lines[:-1]:
+        end = ending(line, lang)
+        if end.continues or end.kind in ("open", "hyphen"):
+            return f"a line {end.why}"
+        if line.rstrip()[-1:] in ("-", SOFT_HYPHEN):
+            return f"a line ends with {line.rstrip()[-1]!r}"
+    return None
+
+
+def _hyphen_at_line_end(text, previous, following, vocabulary: Vocabulary, lang: str | None):
+    """(edit, doubt) for a line that ends on a hyphen or a soft hyphen right after a letter or
+    digit, with a letter or digit opening the next line; None for any other line end."""
+    if previous.kind != "Text" or following.kind != "Text":
+        return None
+    mark, body, rest = previous.text[-1:], previous.text[:-1], following.text
+    if mark not in ("-", SOFT_HYPHEN) or not body[-1:].isalnum() or not rest[:1].isalnum():
+        return None
+    hyphen = previous.end - 1
+    cut = f"{body.split()[-1]}{'-' if mark == '-' else ''}' / '{rest.split()[0]}"
+    if text[hyphen] != mark:
+        return None, Doubt(hyphen, following.start, "join_hyphenated_line",
+                           f"'{cut}' at a line end, the hyphen written as markup: left as it is")
+    if mark == SOFT_HYPHEN:
+        return Edit(hyphen, following.start, "", "drop_soft_hyphen",
+                    f"'{cut}': a soft hyphen (U+00AD) ends the line inside the word; it only "
+                    "marks where the word may be broken, so its parts are joined"), None
+    tail, head = last_word(body), first_word(rest)
+    kept = None
+    if body[-1].isdigit() or rest[0].isdigit():
+        kept = "a hyphen next to a number joins a range or a compound, never syllables"
+    elif head.lower() in words_for(COORDINATOR_SETS, lang):
+        return Edit(hyphen + 1, following.start, " ", "join_hyphenated_line",
+                    f"'{cut}' at a line end: a hyphen before {head!r} is a suspended one "
+                    f"('{tail}- {head} …'), so it stays with its space"), None
+    elif head[0].isupper() and not (tail.isupper() and head.isupper()):
+        kept = "the next line starts with a capital: a compound or a name, never a syllable break"
+    elif min(len(tail), len(head)) < _HYPHEN_MIN:
+        kept = ("no hyphenation convention leaves a single letter on a line or carries one over, "
+                "so the hyphen is the word's")
+    if kept:
+        return Edit(hyphen + 1, following.start, "", "join_hyphenated_line",
+                    f"'{cut}' at a line end: {kept}; the hyphen stays, the line end goes"), None
+    hyphenation = vocabulary.hyphenated(tail, head)
+    if hyphenation.verdict == "whole":
+        return Edit(hyphen, following.start, "", "join_hyphenated_line",
+                    f"'{cut}' at a line end: {hyphenation.reason}"), None
+    if hyphenation.verdict == "compound":
+        return Edit(hyphen + 1, following.start, "", "join_hyphenated_line",
+                    f"'{cut}' at a line end: {hyphenation.reason}"), None
+    return None, Doubt(hyphen, following.start, "join_hyphenated_line",
+                       f"'{cut}' at a line end: {hyphenation.reason}, so the line break stays")
+
+
+def _soft_hyphens(text: str, root: markdown.Node):
+    """Soft hyphens (U+00AD) inside words, outside code and HTML: a PDF's or a web page's marks of
+    where a word may be broken (`&shy;`), invisible in running text but a split word to a search."""
+    for node in root.children:
+        if node.kind in _NOT_PROSE:
+            continue
+        if node.kind == "Text" and SOFT_HYPHEN in node.text:
+            for word in _WORD_WITH_SOFT_HYPHENS.finditer(text, node.start, node.end):
+                for mark in regex.finditer(SOFT_HYPHEN + "+", word.group(0)):
+                    yield Edit(word.start() + mark.start(), word.start() + mark.end(), "",
+                               "drop_soft_hyphen", f"a soft hyphen (U+00AD) inside "
+                               f"{word.group(0).replace(SOFT_HYPHEN, '')!r} only marks where a "
+                               "line may break the word; it is no letter of it")
+        yield from _soft_hyphens(text, node)

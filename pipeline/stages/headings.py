@@ -62,6 +62,15 @@ _MAX_NAME_WORDS = 4
 _MAX_NAMES = 4
 _CONTEXT = 100_000
 _MAX_TITLE_WORDS = 25
+# Captions and the labels of note boxes are set in bold like titles, but head no section.
+_CAPTION = regex.compile(r"^(?:fig(?:ure|ura)?|tab(?:le|la|elle|leau)|abb(?:ildung)?|gr[aá]fico"
+                         r"|cuadro|ilustraci[oó]n|illustration|quadro|tabela)\.?\s+[\dIVX]",
+                         regex.IGNORECASE)
+_ADMONITIONS = frozenset(
+    "note tip hint warning caution important danger attention nota sugerencia aviso atención "
+    "advertencia consejo importante peligro remarque astuce avertissement attention important "
+    "hinweis tipp warnung achtung wichtig vorsicht suggerimento avviso attenzione importante "
+    "dica aviso atenção cuidado".split())
 _SECTION_NUMBER = regex.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.)\s+\p{Lu}")
 
 
@@ -103,11 +112,12 @@ def propose(text: str, context: Context) -> Proposal:
             headings.append((block, None))
     content = [b for b in blocks if b.kind != "MetadataBlock" and b not in bylines]
     titled = bool(headings) and headings[0][0] is content[0]
+    headings = _numbered_levels(headings)
     levels = _consistent_levels([level for _, level in headings], titled)
     new_levels, labels = {}, {label: title for title, label in second_parts.items()}
     for (block, level), new_level in zip(headings, levels):
         # A label's level may have been raised to its title's; its marker says what it was.
-        written = block.level if level is not None else None
+        written = block.level if block.kind == "Heading" else None
         rewrite = _rewrite(text, block, written, new_level)
         edits.extend(_split_heading(rewrite, block, labels[block]) if block in labels
                      else rewrite)
@@ -124,6 +134,24 @@ def _split_heading(edits: list[Edit], label: markdown.Node, title: markdown.Node
            f"{title.visible().strip()!r} right after it is the rest of that heading")
     return [Edit(e.start, e.end, e.replacement, "join_split_heading", why)
             if e.rule == "set_heading_level" else e for e in edits]
+
+
+def _numbered_levels(headings: list[tuple[markdown.Node, int | None]]):
+    """Promoted titles numbered like sections (`3.1.2`) take the level their numbering gives,
+    read off the document's own numbered headings (`# 3.2 Duties` puts depth 2 at level 1)."""
+    offsets = Counter(level - _depth(block) for block, level in headings
+                      if block.kind == "Heading" and _depth(block))
+    if not offsets:
+        return headings
+    offset = offsets.most_common(1)[0][0]
+    return [(block, max(1, min(6, _depth(block) + offset))
+             if block.kind != "Heading" and _depth(block) else level)
+            for block, level in headings]
+
+
+def _depth(block: markdown.Node) -> int:
+    number = regex.match(r"\d+(?:\.\d+)*", block.visible().strip())
+    return len(number.group().split(".")) if number else 0
 
 
 def is_label(block: markdown.Node) -> bool:
@@ -286,16 +314,23 @@ def _move_to_front_matter(text, blocks, at, count, author, why) -> list[Edit]:
 
 def _bold_title(text, blocks, i, lang) -> bool:
     block = blocks[i]
-    if block.kind != "Paragraph" or not block.wholly("Strong", "Emphasis"):
+    if block.kind != "Paragraph":
         return False
-    if block.only_child().kind != "Strong" and block.only_child().only_child() is None:
-        return False
-    if not _contains_strong(block):
-        return False
+    if not _numbered_bold_pieces(block):
+        if not block.wholly("Strong", "Emphasis"):
+            return False
+        if block.only_child().kind != "Strong" and block.only_child().only_child() is None:
+            return False
+        if not _contains_strong(block):
+            return False
     words = block.visible().split()
     title = block.visible().strip()
     if "\n" in title or not words or len(words) > _MAX_TITLE_WORDS:
         return False
+    if _CAPTION.match(title) or title.casefold() in _ADMONITIONS:
+        return False  # a table's or figure's caption; the label of a note or warning box
+    if title[0].islower():
+        return False  # titles start with a capital or a number; a table's column head need not
     if regex.sub(rf"[{regex.escape(QUOTE_MARKS)})\]\s]+$", "", title)[-1:] in ".,;:":
         return False  # a sentence, also one that closes a quotation: 'He said "no."
     if not regex.search(r"\p{L}", title):
@@ -308,6 +343,16 @@ def _bold_title(text, blocks, i, lang) -> bool:
         return False  # a bold fragment of the sentence before, not a title
     # A bold piece of a sentence cut around it: as a heading it would be demoted again.
     return i == 0 or not _inside_sentence(blocks[i - 1], block, blocks[i + 1], lang)
+
+
+def _numbered_bold_pieces(block: markdown.Node) -> bool:
+    """A section number and title set in bold pieces, code between them
+    (`**3.1.2** **Maintain packages in** `stable``), as PDF-to-markdown converters write a
+    heading whose font changes inside it."""
+    content = [c for c in block.children if not (c.kind == "Text" and not c.text.strip())]
+    return len(content) > 1 and content[0].kind == "Strong" and \
+        all(c.kind in ("Strong", "Code") for c in content) and \
+        bool(_SECTION_NUMBER.match(block.visible().strip()))
 
 
 def _only_image(block: markdown.Node) -> bool:
@@ -369,6 +414,9 @@ def _rewrite(text: str, block: markdown.Node, level: int | None, new_level: int)
     if level is None:
         why = (f"{block.visible().strip()!r} is a line of bold text with no final punctuation "
                f"between other blocks: a title, made a level-{new_level} heading")
+        if _numbered_bold_pieces(block):  # its pieces keep their bold: only the marker is new
+            return [Edit(block.start, block.start, "#" * new_level + " ", "promote_bold_title",
+                         why)]
         edits.append(Edit(block.start, inner.children[0].start, "#" * new_level + " ",
                           "promote_bold_title", why))
         end = block.start + len(text[block.start:block.end].rstrip())

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 import regex
 
-from pipeline.model import Context, Edit, Proposal
+from pipeline.model import Context, Doubt, Edit, Proposal
+from pipeline.stages.links import BARE_URL
 
 NAME = "layout"
 RULES = {
@@ -27,8 +28,8 @@ RULES = {
                        "the text's full lines, or that is followed by an indented line, ends a "
                        "paragraph when the next line starts like a sentence; a title line is "
                        "a block of its own. A blank line is inserted there.",
-    "mark_title_line": "In plain text, a short line of its own with no final punctuation that is "
-                       "numbered like a section ('1.2. El comienzo', 'II. Methods'), names a "
+    "mark_title_line": "In plain text, a short line of its own ending in no period, comma or "
+                       "colon that is numbered like a section ('1.2. El comienzo', 'II. Methods'), names a "
                        "chapter or part ('Capítulo 3', 'Chapter IV'), or is all capitals, becomes "
                        "a heading; its level follows its numbering (a title that opens the text "
                        "is above all others). Runs of numbered lines are lists, lines with dot "
@@ -39,6 +40,11 @@ RULES = {
                             "(a markdown parser would read four spaces as code) and is removed, "
                             "unless the block is indented four more than the line before it, "
                             "which ends in a colon: a command or code listing, kept as code.",
+    "keep_table_verbatim": "In plain text, lines whose columns line up (two or more gaps of "
+                           "three spaces at the same places in consecutive lines) are a table "
+                           "the extraction flattened: the block is fenced as a verbatim listing, "
+                           "so nothing joins or reflows it, and a doubt says it was not "
+                           "understood.",
     "escape_markup": "In plain text, characters a markdown parser would read as markup ('*', '_', "
                      "'`', '<', '&…;', '[…](…)', '#' or an ordered-list number opening a line) "
                      "are escaped with a backslash: the TEI shows them as they are.",
@@ -46,7 +52,8 @@ RULES = {
 
 _SENTENCE_END = regex.compile(r"[.!?…:][\"'»”’)\]]*\s*$")
 _STARTS_SENTENCE = regex.compile(r"^\s*[\"'«“‘¿¡(\[—–-]?\s*[\p{Lu}\d]")
-_NUMBERED = regex.compile(r"^((?:\d{1,3}\.){0,4}\d{1,3}\.?|[IVXLC]{1,6}\.)\s+(?=[\p{Lu}\p{Lt}])")
+_NUMBERED = regex.compile(r"^((?:\d{1,3}\.){0,4}\d{1,3}\.?|[IVXLC]{1,6}\.)\s+"
+                          r"(?=[¿¡\"'«“‘(]?[\p{Lu}\p{Lt}])")
 # The words that name a division of a book or report, by rank: parts, chapters, sections.
 _DIVISION_WORDS = (
     r"part|parte|partie|teil|book|libro|livre|buch|livro",
@@ -102,9 +109,20 @@ def propose(text: str, context: Context) -> Proposal:
     width = _width(blocks)
     titles = _titles(text, blocks, width)
     levels = _levels(blocks, titles)
-    edits = []
+    edits, doubts = [], []
     for b, block in enumerate(blocks):
         if b and _listing(blocks[b - 1], block):
+            continue
+        if _table_like(block):
+            fence = "`" * max(3, 1 + max(len(run) for run in regex.findall(
+                r"`*", text[block[0].start:block[-1].start + len(block[-1].text)])))
+            end = block[-1].start + len(block[-1].text)
+            why = f"{len(block)} lines whose columns line up: a table, kept verbatim"
+            edits.append(Edit(block[0].start, block[0].start, fence + "\n",
+                              "keep_table_verbatim", why))
+            edits.append(Edit(end, end, "\n" + fence, "keep_table_verbatim", why))
+            doubts.append(Doubt(block[0].start, end, "keep_table_verbatim",
+                                f"{why}; its rows and cells were not understood"))
             continue
         splits = {i: why for i in range(len(block) - 1)
                   if (why := _split(block, i, width, titles))}
@@ -115,7 +133,7 @@ def propose(text: str, context: Context) -> Proposal:
             if i in splits:
                 end = line.start + len(line.text)
                 edits.append(Edit(end, end, "\n", "split_paragraph", splits[i]))
-    return Proposal(sorted(edits), [])
+    return Proposal(sorted(edits), doubts)
 
 
 def _blocks(text: str) -> list[list[_Line]]:
@@ -143,6 +161,19 @@ def _width(blocks: list[list[_Line]]) -> int | None:
     width = lengths[int(len(lengths) * 0.9)]
     full = sum(1 for n in lengths if n >= 0.85 * width)
     return width if width >= 30 and full >= max(4, 0.2 * len(lengths)) else None
+
+
+def _table_like(block: list[_Line]) -> bool:
+    """Two consecutive lines at least with two or more column gaps (three spaces) at the same
+    places: pdftotext -layout's rendering of a table. Justified text spreads its spaces unevenly,
+    so its gaps do not line up."""
+    def columns(line: _Line) -> set[int]:
+        return {m.end() for m in regex.finditer(r"(?<=\S)[ ]{3,}(?=\S)", line.text)}
+    aligned = 0
+    for a, b in zip(block, block[1:]):
+        shared = {c for c in columns(a) if {c - 1, c, c + 1} & columns(b)}
+        aligned += len(shared) >= 2
+    return aligned >= max(1, (len(block) - 1) // 2)
 
 
 def _listing(previous: list[_Line], block: list[_Line]) -> bool:
@@ -209,7 +240,8 @@ def _title_kind(line: _Line, before: _Line | None, after: _Line | None,
     division = _DIVISION.match(line.stripped)
     if division and regex.search(r"[,;]$", line.stripped) is None:
         return "division-" + str(next(i for i, group in enumerate(division.groups()) if group))
-    if regex.search(r"[.,;:!?…]$", line.stripped):
+    # A title may ask a question ('1.1. ¿Qué es Debian?'); it does not end a sentence otherwise.
+    if regex.search(r"[.,;:…]$", line.stripped):
         return None
     numbered = _NUMBERED.match(line.stripped)
     if numbered:
@@ -247,6 +279,8 @@ def _isolated_title(text: str, line: _Line, previous: list[_Line] | None,
     body = following[0].stripped
     if len(following) < 2 and len(body) < max(50, 0.6 * (width or 0)):
         return None  # what follows is no paragraph: a menu, an address, a list of names
+    if not _STARTS_SENTENCE.match(following[0].text) or width and len(line.stripped) >= 0.8 * width:
+        return None  # a full line, or one the next block continues: a paragraph cut in two
     if previous is not None and not _ends_sentence(previous[-1]):
         return None
     if len(words) == 1:
@@ -340,9 +374,11 @@ def _escapes(line: _Line, content: int, opening: bool):
         yield Edit(at, at, "\\", "escape_markup",
                    f"{text[at - line.start]!r} opening the line {line.stripped[:40]!r} would "
                    "be read as markdown")
+    # A web address is a link to itself (the links stage makes it one); its `_` and `~` stay.
+    addresses = [m.span() for m in BARE_URL.finditer(text, offset)]
     for match in _INLINE.finditer(text, offset):
         at = line.start + match.start()
-        if at in seen:
+        if at in seen or any(a <= match.start() < b for a, b in addresses):
             continue
         run = match.group()
         escaped = "".join("\\" + ch for ch in run) if run[0] in "`*~_" else "\\" + run

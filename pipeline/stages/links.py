@@ -17,7 +17,7 @@ import regex
 from pipeline import markdown
 from pipeline.evidence import SENTENCE_END, ending, first_word, last_word, opening
 from pipeline.language import SPACED_PUNCTUATION, quotes
-from pipeline.model import Context, Edit, Proposal
+from pipeline.model import Context, Doubt, Edit, Proposal
 
 NAME = "links"
 RULES = {
@@ -36,6 +36,13 @@ RULES = {
                                        "emphasis, and the punctuation after it is removed (not "
                                        "before : ; ! ? in French, whose typography puts one "
                                        "there, nor before an ellipsis).",
+    "flag_link_extent": "A link whose text is a whole line of a wrapped paragraph, five words or "
+                        "more, is kept, but its extent is uncertain (PDF converters link the "
+                        "whole line the link's area touched): a doubt is recorded for the "
+                        "reviewer, never a change.",
+    "mark_bare_url": "A web address written out in the text (bare, or in brackets after what it "
+                     "names) becomes a link to itself, so the TEI has a <ref target>; "
+                     "punctuation that ends the sentence after it is not part of it.",
     "remove_space_inside_quotes": "A space between a quotation mark and the link or emphasis it "
                                   "encloses is removed (not inside French « », whose typography "
                                   "puts one there).",
@@ -55,6 +62,7 @@ def propose(text: str, context: Context) -> Proposal:
     root = markdown.parse(text)
     vocabulary = context.vocabulary
     edits: list[Edit] = []
+    doubts: list[Doubt] = []
     consumed: set[int] = set()  # link starts whose target an edit across a break already rewrote
     blocks = root.children
     i = 0
@@ -78,7 +86,89 @@ def propose(text: str, context: Context) -> Proposal:
             edits.extend(_spaces_around(text, node, context.lang))
         if node.kind in ("Paragraph", "Heading", "TableCell"):
             edits.extend(_spaces_in_text(text, node, context.lang))
-    return Proposal(edits, [])
+            edits.extend(_bare_urls(text, node))
+        if node.kind == "Paragraph":
+            doubts.extend(_whole_line_links(text, node))
+    return Proposal(edits, doubts)
+
+
+_WHOLE_LINE_WORDS = 5
+
+
+def _whole_line_links(text: str, paragraph: markdown.Node):
+    """Links that cover exactly one whole line of a paragraph of several lines."""
+    if "\n" not in text[paragraph.start:paragraph.end].rstrip("\n"):
+        return
+    for link in paragraph.children:
+        if link.kind != "Link" or not link.dest or is_lost(link.dest):
+            continue
+        line_start = text.rfind("\n", 0, link.start) + 1
+        line_end = text.find("\n", link.end)
+        line_end = len(text) if line_end < 0 else line_end
+        words = link.visible().split()
+        if len(words) >= _WHOLE_LINE_WORDS and not text[line_start:link.start].strip() and \
+                not text[link.end:line_end].strip():
+            yield Doubt(link.start, link.end, "flag_link_extent",
+                        f"the link to {link.dest!r} covers the whole line "
+                        f"{' '.join(words)!r}: the linked words may be fewer (or run on)")
+
+
+# A URL ends before whitespace and markup; a closing bracket only belongs to it when it opened one.
+# One right after `](` is the target of a link whose brackets a break cut apart: the link's.
+BARE_URL = regex.compile(r"(?<![<\w/])(?<!\]\()(?:https?|ftp)://[^\s<>\[\]\"]+")
+_URL_TAIL = regex.compile(r"[.,;:!?'’”»)]+$")
+
+
+def url_span(url: str) -> str:
+    """The part of a matched address that is the address: trailing sentence punctuation and an
+    unmatched closing bracket are the text's.
+
+    >>> url_span("https://example.org/a_(b).")
+    'https://example.org/a_(b)'
+    >>> url_span("http://example.org/report),")
+    'http://example.org/report'
+    """
+    while True:
+        tail = _URL_TAIL.search(url)
+        if tail is None:
+            return url
+        cut = tail.start()
+        # Keep closing brackets the address itself opened (Wikipedia's `…_(film)`).
+        while url[cut:cut + 1] == ")" and url.count("(", 0, cut) > url.count(")", 0, cut):
+            cut += 1
+        if cut == len(url):
+            return url
+        url = url[:cut]
+
+
+def _bare_urls(text: str, block: markdown.Node):
+    """Web addresses in the block's running text (not already inside a link or code)."""
+    for start, end in _running_text(block):
+        for match in BARE_URL.finditer(text, start, end):
+            url = url_span(match.group())
+            if len(url) <= len(match.group().split("://")[0]) + 3:
+                continue
+            yield Edit(match.start(), match.start() + len(url), f"<{url}>", "mark_bare_url",
+                       f"the web address {url!r} is written out in the text: a link to itself")
+
+
+def _running_text(node: markdown.Node):
+    """(start, end) of each run of plain text: the parser splits text at every character that
+    might have been markup (`_`, `(`), and an address runs across those pieces. Runs whose source
+    is not the text itself (escapes, entities) are left out."""
+    run = None
+    for child in [*node.children, None]:
+        plain = child is not None and child.kind == "Text" and \
+            child.end - child.start == len(child.text)
+        if plain and run and run[1] == child.start:
+            run = (run[0], child.end)
+            continue
+        if run:
+            yield run
+        run = (child.start, child.end) if plain else None
+        if child is not None and not plain and \
+                child.kind not in ("Text", "Link", "Image", "Code", "Html", "InlineHtml"):
+            yield from _running_text(child)
 
 
 def _last_link(block: markdown.Node) -> markdown.Node | None:

@@ -23,11 +23,12 @@ from pipeline.stages.layout import LABEL
 
 NAME = "pages"
 RULES = {
-    "mark_page_break": "A page boundary (a form feed, or a page-number line such as '3/13' that "
-                       "recurs with growing numbers) is removed from the reading text together "
-                       "with the running heads and page numbers around it; the TEI keeps it as "
-                       "<pb/>, and the text on both sides becomes two blocks, which the breaks "
-                       "stage joins when the sentence goes on.",
+    "mark_page_break": "A page boundary (a form feed, or a line that numbers pages: '3/13', a "
+                       "running head or a bare folio whose number grows at an even pace) is "
+                       "removed from the reading text together with the running heads and page "
+                       "numbers around it; the TEI keeps it as <pb/>, and the text on both sides "
+                       "becomes two blocks, which the breaks stage joins when the sentence goes "
+                       "on.",
     "remove_page_furniture": "Running heads and page numbers above the first page's text or "
                              "below the last page's, and a form feed that ends the text, are "
                              "removed.",
@@ -35,6 +36,7 @@ RULES = {
 
 _EDGE = 3  # lines at a page's top or bottom that may be furniture
 _LONGEST = 120  # a running head is a short line
+_PAGE_TEXT = 500  # characters a page holds at least, typically: numbered steps are closer
 _PAGE_NUMBER = regex.compile(
     r"^[\p{Pd}\s]*(?:(?:page|pág\.?|página|pagina|seite|s\.|p\.)\s*)?"
     r"(\d{1,4}|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})"
@@ -111,7 +113,10 @@ def paginate(text: str, lines: _Lines | None = None) -> list[Page]:
     """The pages of `text` with their furniture: split at form feeds, else at recurring page-count
     lines (`3/13`), else one page."""
     lines = lines or _Lines(text)
-    bounds = _form_feed_pages(text) if "\f" in text else _counted_pages(text, lines)
+    # Pages counted by their numbered lines end on that line, which is furniture whatever else
+    # recurs; form-feed pages have no such line.
+    numbered = [] if "\f" in text else _counted_pages(text, lines)
+    bounds = _form_feed_pages(text) if "\f" in text else [(a, b) for a, b, _ in numbered]
     if len(bounds) < 2:
         return [Page(0, len(text), 0, 0, None)]
     edges = [(lines.edge(start, end, top=True), lines.edge(start, end, top=False))
@@ -123,12 +128,13 @@ def paginate(text: str, lines: _Lines | None = None) -> list[Page]:
                  if n >= max(2, -(-2 * len(bounds) // 5))}
     counted = _counting_shapes(edges, recurring)
     pages = []
-    for (start, end), (top, bottom) in zip(bounds, edges):
+    for k, ((start, end), (top, bottom)) in enumerate(zip(bounds, edges)):
+        marked = k < len(numbered) and numbered[k][2] is not None
         top_n = _furniture(top, recurring)
-        bottom_n = _furniture(bottom[::-1], recurring)
+        bottom_n = marked + _furniture(bottom[::-1][marked:], recurring)
         furniture = [*top[:top_n], *bottom[::-1][:bottom_n]]
-        number = next((_number(line, counted) for line in furniture
-                       if _number(line, counted)), None)
+        number = str(numbered[k][2]) if marked else \
+            next((_number(line, counted) for line in furniture if _number(line, counted)), None)
         pages.append(Page(start, end, top_n, bottom_n, number))
     return pages
 
@@ -155,27 +161,80 @@ def _form_feed_pages(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _counted_pages(text: str, lines: _Lines) -> list[tuple[int, int]]:
-    """Pages told by lines that end in a page count (`… 3/13`), the same total each time and the
-    page growing: a browser's or viewer's printed footer. The page ends after that line."""
-    counts = []
+def _counted_pages(text: str, lines: _Lines) -> list[tuple[int, int, int | None]]:
+    """Pages told by the lines that number them, when no form feed does: a printed footer with
+    a page count (`file:///…/report.html  3/13`: the same total, the page growing), or running
+    heads and folios whose numbers run on page after page (`9`, `10  Chapter 3. Duties`,
+    `3.2. Administrative Duties  11`: left and right pages differ), as PDF-to-markdown converters
+    leave them. A page ends after each such line."""
+    counts, folios = [], []
     for start, line in lines.all():
-        match = _PAGE_OF.search(line) if len(line) <= _LONGEST else None
+        if len(line) > _LONGEST or not line.strip():
+            continue
+        bare = _bare(line)
+        if LABEL.match(bare) and not _PAGE_NUMBER.match(bare):
+            continue  # 'Chapter 3', '2.1': a title
+        match = _PAGE_OF.search(bare)
         if match and int(match.group(1)) <= int(match.group(2)):
             counts.append((start + len(line), int(match.group(1)), match.group(2)))
+            continue
+        first = regex.match(r"^(\d{1,4})\b", bare)
+        last = regex.search(r"\b(\d{1,4})$", bare)
+        if first or last:
+            folios.append((start + len(line), first and int(first.group(1)),
+                           last and int(last.group(1)), _shape(line)))
     totals = Counter(total for _, _, total in counts)
-    if not totals:
+    if totals and totals.most_common(1)[0][1] >= 2:
+        total = totals.most_common(1)[0][0]
+        ends = [(end, page) for end, page, t in counts if t == total]
+        if _growing(ends):
+            return _bounds(text, ends)
+    return _bounds(text, _folio_run(folios))
+
+
+def _folio_run(folios: list[tuple[int, int | None, int | None, str]]) -> list[tuple[int, int]]:
+    """The lines whose numbers are page numbers: bare numbers, and lines of a shape that recurs
+    with a number at its start or end that grows (the other is a chapter's or an edition's),
+    together counting up one page at a time (a page without a head may skip one), three at
+    least, over pages of a real page's length."""
+    by_shape: dict[str, list] = {}
+    for folio in folios:
+        by_shape.setdefault(folio[3], []).append(folio)
+    run = []
+    for shape, found in by_shape.items():
+        if not regex.sub(r"[#*_\s]", "", shape):
+            run.extend((end, first) for end, first, _, _ in found)
+            continue
+        for side in (2, 1):
+            numbered = [(f[0], f[side]) for f in found if f[side] is not None]
+            if len(found) >= 2 and len(numbered) == len(found) and _growing(numbered):
+                run.extend(numbered)
+                break
+    run.sort()
+    if len(run) < 3 or not _growing(run) or \
+            any(b[1] - a[1] > 2 for a, b in zip(run, run[1:])):
         return []
-    total, seen = totals.most_common(1)[0]
-    ends = [(end, page) for end, page, t in counts if t == total]
-    if seen < 2 or any(b[1] <= a[1] for a, b in zip(ends, ends[1:])):
-        return []
+    lengths = sorted((b[0] - a[0]) / (b[1] - a[1]) for a, b in zip(run, run[1:]))
+    return run if lengths[len(lengths) // 2] >= _PAGE_TEXT else []
+
+
+def _bare(line: str) -> str:
+    """A line without the markdown a converter set it in: `**9**` is a folio too."""
+    return regex.sub(r"[*_#`\s]+", " ", line).strip()
+
+
+def _growing(found: list[tuple[int, int]]) -> bool:
+    return all(b[1] > a[1] for a, b in zip(found, found[1:]))
+
+
+def _bounds(text: str, ends: list[tuple[int, int]]) -> list[tuple[int, int, int | None]]:
+    """Pages that each end on their numbered line, and the rest of the text after the last."""
     bounds, start = [], 0
-    for end, _ in ends:
-        bounds.append((start, end))
+    for end, number in ends:
+        bounds.append((start, end, number))
         start = end
-    if text[start:].strip():
-        bounds.append((start, len(text)))
+    if bounds and text[start:].strip():
+        bounds.append((start, len(text), None))
     return bounds
 
 
@@ -188,12 +247,16 @@ def _shape(line: str) -> str:
 def _furniture(edge: list[str], recurring: set[str]) -> int:
     """How many lines from the page's edge are furniture: recurring shapes or a bare folio.
     A line that only names a division ('Capitolo 4') is a title, even when every page opens one."""
-    count = 0
+    count, seen = 0, set()
     for line in edge:
         if len(line) > _LONGEST or LABEL.match(line.strip()) and not _PAGE_NUMBER.match(line):
             break
-        if _shape(line) in recurring or _PAGE_NUMBER.match(line.strip()) and count == 0:
+        # A running head is printed once per page: the same line again below it is the text's
+        # (a browser prints the page title in the head, and the page opens with that title).
+        if _shape(line) in recurring and _shape(line) not in seen or \
+                _PAGE_NUMBER.match(_bare(line)) and count == 0:
             count += 1
+            seen.add(_shape(line))
         else:
             break
     return count

@@ -1,0 +1,96 @@
+"""Plain-text and paged dumps end to end: the TEI they give, beyond what the case tables check.
+
+The case tables fix the repaired markdown; here the TEI writer's share is checked: page breaks as
+`<pb n>` where the page turned (inside a paragraph when it goes on), a split heading as two `<head>`s
+of one division, doubts for what was kept but not understood, and the input kind in the header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline import process, source, tei, verify
+from pipeline.schema import errors
+from pipeline.xmlsafe import parse
+
+NS = {"t": tei.TEI_NS}
+
+# pdftotext of a two-column-free report: a running head, folios, a sentence across a page, a
+# chapter label and its title on two lines, a flattened table.
+PDFTOTEXT = (
+    "Boletín del Archivo\n\n"
+    "CAPÍTULO 2\nLOS FONDOS\n"
+    "El archivo conserva las actas del concejo desde 1520 y los padrones de vecinos que\n"
+    "se hicieron en el siglo XVIII, cuando la villa\n\n7\n"
+    "\fBoletín del Archivo\n\n"
+    "creció hasta duplicar su población.\n\n"
+    "Serie        Años          Cajas\n"
+    "Actas        1520-1990     310\n"
+    "Padrones     1752-1950     45\n\n8\n\f"
+)
+
+
+def _tei(tmp_path: Path, name: str, text: str, kind: str | None = None):
+    raw = tmp_path / "raw" / name
+    raw.parent.mkdir(exist_ok=True)
+    raw.write_text(text, encoding="utf-8")
+    out = tmp_path / "clean" / f"{source.stem(raw)}.tei.xml"
+    out.parent.mkdir(exist_ok=True)
+    result = process.repair(source.read(raw), kind=kind)
+    out.write_bytes(tei.write(result, out))
+    return raw, out, parse(out.read_bytes()).getroot()
+
+
+def test_pdftotext_dump_gives_pages_heads_and_a_kept_table(tmp_path):
+    raw, out, root = _tei(tmp_path, "boletin.txt", PDFTOTEXT)
+    assert errors(out.read_bytes()) == []
+    assert all(check.ok for check in verify.verify(raw, out)), verify.verify(raw, out)
+    body = root.find(".//t:body", NS)
+    assert [pb.get("n") for pb in body.iter(f"{{{tei.TEI_NS}}}pb")] == ["7", "8"]
+    div = body.find(".//t:div", NS)
+    assert [h.text for h in div.findall("t:head", NS)] == ["CAPÍTULO 2", "LOS FONDOS"]
+    paragraph = div.find("t:p", NS)
+    # The sentence goes on across the page: one paragraph, the page break inside it.
+    assert "".join(paragraph.itertext()) == (
+        "El archivo conserva las actas del concejo desde 1520 y los padrones de vecinos que se "
+        "hicieron en el siglo XVIII, cuando la villa creció hasta duplicar su población.")
+    assert paragraph.find("t:pb", NS).get("n") == "8"
+    table = div.find("t:ab[@type='code']", NS)
+    assert table.text.startswith("Serie        Años          Cajas\n")
+    assert "Boletín del Archivo" not in "".join(body.itertext())
+    doubts = root.findall(".//t:listAnnotation[@type='doubts']/t:note", NS)
+    assert [d.get("n") for d in doubts] == ["keep_table_verbatim"]
+    kind = root.find(".//t:sourceDesc//t:note[@type='input-kind']", NS)
+    assert (kind.get("n"), kind.get("subtype")) == ("plain", "detected")
+
+
+def test_forced_kind_is_recorded_and_verify_uses_it(tmp_path):
+    text = "Notes on the *draft*:\n\n    see the annex\n"
+    raw, out, root = _tei(tmp_path, "notes.md", text, kind="plain")
+    kind = root.find(".//t:sourceDesc//t:note[@type='input-kind']", NS)
+    assert (kind.get("n"), kind.get("subtype")) == ("plain", "user")
+    # Read as plain text, the asterisks are text, not emphasis.
+    assert root.find(".//t:body//t:hi", NS) is None
+    assert "*draft*" in "".join(root.find(".//t:body", NS).itertext())
+    assert all(check.ok for check in verify.verify(raw, out))
+
+
+def test_link_covering_a_whole_line_is_a_doubt_not_a_change(tmp_path):
+    text = ("The maintainers explain it in\n"
+            "[the section on release-critical bugs of the policy manual](https://x.org/rc)\n"
+            "and in the frequently asked questions.\n")
+    raw, out, root = _tei(tmp_path, "links.md", text)
+    ref = root.find(".//t:body//t:ref", NS)
+    assert ref.get("target") == "https://x.org/rc"
+    doubts = root.findall(".//t:listAnnotation[@type='doubts']/t:note", NS)
+    assert [d.get("n") for d in doubts] == ["flag_link_extent"]
+    assert not [n for n in root.iterfind(".//t:note[@type='provenance']", NS)
+                if n.get("n") == "flag_link_extent"]
+
+
+def test_bare_address_becomes_a_reference_to_itself(tmp_path):
+    raw, out, root = _tei(tmp_path, "url.txt", "Véase https://archivo.example.es/fondos, "
+                                               "la guía de fondos.\n")
+    ref = root.find(".//t:body//t:ref", NS)
+    assert (ref.get("target"), ref.text) == ("https://archivo.example.es/fondos",) * 2
+    assert all(check.ok for check in verify.verify(raw, out))
