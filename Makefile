@@ -99,5 +99,23 @@ bench: $(INSTALLED) ## throughput and memory against pandoc (installs Debian's p
 	command -v pandoc >/dev/null || { apt-get update -qq && apt-get install -y -qq pandoc; }
 	$(PY) tests/benchmark.py
 
+# The evaluation corpus (eval/): documents from Debian packages printed to PDF, extracted by
+# pdftotext, tesseract and pymupdf4llm, each dump scored against its source as pandoc converts it
+# unrepaired and as we repair it. Installs what it needs: the Debian tools and documents that
+# `eval.build_corpus --missing-packages` names, and the `eval` extras into .venv.
+EVAL_INSTALLED := $(VENV)/.installed-eval
+$(EVAL_INSTALLED): pyproject.toml | $(INSTALLED)
+	$(PY) -m pip install --quiet -e '.[eval]'
+	touch $@
+
+.PHONY: eval
+eval: $(EVAL_INSTALLED) ## score our repair against unrepaired pandoc on real PDF dumps (build/eval/report.md)
+	missing=$$($(PY) -m eval.build_corpus --missing-packages); \
+	if [ -n "$$missing" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	$(PY) -m eval.build_corpus
+	$(PY) -m eval.score
+
 clean-build: ## remove build/ (clean/ is committed output and stays)
 	rm -rf build
