@@ -7,6 +7,9 @@ character offsets, the unit the rest of the pipeline speaks.
 
 from __future__ import annotations
 
+import re
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import pyromark
@@ -60,24 +63,23 @@ def _plain(node: Node) -> bool:
 class _Offsets:
     """UTF-8 byte offset → character offset.
 
-    Event starts come in document order, so a cursor walks the bytes once; an end (ahead of the
-    cursor) is counted from the cursor without moving it. Decoding a slice is done in C, so this
-    costs a few passes over the bytes instead of a Python loop over the characters.
+    Every character has exactly one byte that is not a continuation byte (0b10xxxxxx), so a
+    character offset is the byte offset less the continuation bytes before it: one binary search
+    in their positions, found once by the regex engine in C.
     """
 
     def __init__(self, text: str) -> None:
-        self.data = None if text.isascii() else text.encode("utf-8", "surrogatepass")
-        self.byte = self.char = 0
+        self.continuation = None if text.isascii() else array("l", (
+            match.start() for match in _CONTINUATION.finditer(
+                text.encode("utf-8", "surrogatepass"))))
 
-    def __call__(self, byte: int, advance: bool = False) -> int:
-        if self.data is None:
+    def __call__(self, byte: int) -> int:
+        if self.continuation is None:
             return byte
-        if byte < self.byte:
-            return len(self.data[:byte].decode("utf-8", "surrogatepass"))
-        char = self.char + len(self.data[self.byte:byte].decode("utf-8", "surrogatepass"))
-        if advance:
-            self.byte, self.char = byte, char
-        return char
+        return byte - bisect_left(self.continuation, byte)
+
+
+_CONTINUATION = re.compile(rb"[\x80-\xbf]")
 
 
 def parse(text: str) -> Node:
@@ -101,14 +103,14 @@ def _parse(text: str) -> Node:
     stack = [root]
     for event, span in pyromark.events_with_range(text, options=OPTIONS):
         if type(event) is str:  # a leaf without payload: SoftBreak, HardBreak, Rule
-            stack[-1].children.append(Node(event, offsets(span["start"], advance=True),
+            stack[-1].children.append(Node(event, offsets(span["start"]),
                                            offsets(span["end"])))
             continue
         (key, value), = event.items()
         if key == "End":
             stack.pop()
             continue
-        start, end = offsets(span["start"], advance=True), offsets(span["end"])
+        start, end = offsets(span["start"]), offsets(span["end"])
         if key == "Start":
             node = _node(value, start, end)
             stack[-1].children.append(node)
