@@ -108,6 +108,7 @@ def propose(text: str, context: Context) -> Proposal:
     blocks = _blocks(text)
     width = _width(blocks)
     titles = _titles(text, blocks, width)
+    run_ons = _run_ons(blocks, titles, width)
     levels = _levels(blocks, titles)
     edits, doubts = [], []
     for b, block in enumerate(blocks):
@@ -125,11 +126,16 @@ def propose(text: str, context: Context) -> Proposal:
                                 f"{why}; its rows and cells were not understood"))
             continue
         splits = {i: why for i in range(len(block) - 1)
-                  if (why := _split(block, i, width, titles))}
+                  if (why := _split(block, i, width, titles, run_ons))}
         for i, line in enumerate(block):
             starts = i == 0 or i - 1 in splits
             edits.extend(_line_edits(line, block[i - 1] if i else None, starts,
                                      levels.get(line.start)))
+            if line.start in run_ons:
+                title = block[i - 1]
+                edits.append(Edit(title.start + len(title.text), line.content, " ",
+                                  "mark_title_line", f"the title {title.stripped!r} runs on to "
+                                  f"the next line, {line.stripped!r}: one heading"))
             if i in splits:
                 end = line.start + len(line.text)
                 edits.append(Edit(end, end, "\n", "split_paragraph", splits[i]))
@@ -187,9 +193,14 @@ def _ends_sentence(line: _Line) -> bool:
     return bool(_SENTENCE_END.search(line.text))
 
 
-def _split(block: list[_Line], i: int, width: int | None, titles: dict) -> str | None:
+def _split(block: list[_Line], i: int, width: int | None, titles: dict,
+           run_ons: set[int]) -> str | None:
     """Why a paragraph ends after line `i` of `block`, or None."""
     line, following = block[i], block[i + 1]
+    if following.start in run_ons:
+        return None
+    if line.start in run_ons:
+        return f"{line.stripped!r} ends a title: the text after it is a block of its own"
     if line.start in titles:
         return f"{line.stripped!r} is a title line: the text after it is a block of its own"
     if following.start in titles:
@@ -225,6 +236,22 @@ def _titles(text: str, blocks: list[list[_Line]], width: int | None) -> dict[int
             if kind:
                 titles[line.start] = kind
     return titles
+
+
+def _run_ons(blocks: list[list[_Line]], titles: dict[int, str], width: int | None) -> set[int]:
+    """Lines that carry on the title line above them (`Kapitel 3. Bevor Sie Debian GNU/Linux` /
+    `installieren`): short, ending no sentence, starting in lower case or of a few words, with
+    the paragraph still to come below."""
+    run_ons = set()
+    for block in blocks:
+        for title, line, following in zip(block, block[1:], block[2:]):
+            if titles.get(title.start, "isolated") == "isolated" or line.start in titles or \
+                    _ends_sentence(line) or _BULLET.match(line.text) or \
+                    len(line.stripped) > (0.6 * width if width else 40):
+                continue
+            if line.stripped[:1].islower() or len(line.stripped.split()) <= 5:
+                run_ons.add(line.start)
+    return run_ons
 
 
 def _title_kind(line: _Line, before: _Line | None, after: _Line | None,
