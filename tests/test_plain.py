@@ -94,3 +94,13 @@ def test_bare_address_becomes_a_reference_to_itself(tmp_path):
     ref = root.find(".//t:body//t:ref", NS)
     assert (ref.get("target"), ref.text) == ("https://archivo.example.es/fondos",) * 2
     assert all(check.ok for check in verify.verify(raw, out))
+
+
+def test_table_cells_one_per_line_are_left_and_flagged(tmp_path):
+    cells = "\n\n".join(["Paquete", "Tamaño", "grub-pc", "534", "lilo", "693", "syslinux", "122"])
+    text = f"Los cargadores de arranque disponibles son estos.\n\n{cells}\n\nFin de la tabla.\n"
+    raw, out, root = _tei(tmp_path, "tabla.txt", text)
+    paragraphs = ["".join(p.itertext()) for p in root.iterfind(".//t:body//t:p", NS)]
+    assert paragraphs[1:9] == cells.split("\n\n")  # left as they were
+    doubts = root.findall(".//t:listAnnotation[@type='doubts']/t:note", NS)
+    assert [d.get("n") for d in doubts] == ["flag_table_cells"]

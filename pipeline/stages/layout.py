@@ -45,6 +45,9 @@ RULES = {
                            "the extraction flattened: the block is fenced as a verbatim listing, "
                            "so nothing joins or reflows it, and a doubt says it was not "
                            "understood.",
+    "flag_table_cells": "In plain text, six or more blocks in a row of a few words each are a "
+                        "table whose cells the extraction put one per line: they are left as "
+                        "they are, and a doubt says they were not understood.",
     "escape_markup": "In plain text, characters a markdown parser would read as markup ('*', '_', "
                      "'`', '<', '&…;', '[…](…)', '#' or an ordered-list number opening a line) "
                      "are escaped with a backslash: the TEI shows them as they are.",
@@ -139,7 +142,30 @@ def propose(text: str, context: Context) -> Proposal:
             if i in splits:
                 end = line.start + len(line.text)
                 edits.append(Edit(end, end, "\n", "split_paragraph", splits[i]))
+    doubts.extend(_cell_runs(blocks))
     return Proposal(sorted(edits), doubts)
+
+
+_CELL_WORDS, _CELL_RUN = 4, 6
+
+
+def _cell_runs(blocks: list[list[_Line]]):
+    """Runs of blocks of a few words each: table cells pdftotext wrote one per line."""
+    def cell(block):
+        words = sum(len(line.stripped.split()) for line in block)
+        return words <= _CELL_WORDS and sum(len(line.stripped) for line in block) <= 40
+    run = []
+    for block in [*blocks, None]:
+        if block is not None and cell(block):
+            run.append(block)
+            continue
+        if len(run) >= _CELL_RUN:
+            end = run[-1][-1].start + len(run[-1][-1].text)
+            yield Doubt(run[0][0].start, end, "flag_table_cells",
+                        f"{len(run)} blocks of a few words in a row, from "
+                        f"{run[0][0].stripped!r} to {run[-1][-1].stripped!r}: the cells of a "
+                        "table, left as they are, not understood")
+        run = []
 
 
 def _blocks(text: str) -> list[list[_Line]]:
