@@ -96,11 +96,14 @@ def test_bare_address_becomes_a_reference_to_itself(tmp_path):
     assert all(check.ok for check in verify.verify(raw, out))
 
 
-def test_table_cells_one_per_line_are_left_and_flagged(tmp_path):
+def test_table_cells_one_per_line_are_kept_verbatim_and_flagged(tmp_path):
     cells = "\n\n".join(["Paquete", "Tamaño", "grub-pc", "534", "lilo", "693", "syslinux", "122"])
-    text = f"Los cargadores de arranque disponibles son estos.\n\n{cells}\n\nFin de la tabla.\n"
+    text = f"Los cargadores de arranque disponibles son estos.\n\n{cells}\n\nEl texto sigue después de la tabla.\n"
     raw, out, root = _tei(tmp_path, "tabla.txt", text)
-    paragraphs = ["".join(p.itertext()) for p in root.iterfind(".//t:body//t:p", NS)]
-    assert paragraphs[1:9] == cells.split("\n\n")  # left as they were
+    listing = root.find(".//t:body//t:ab[@type='code']", NS)
+    assert listing.text == cells + "\n"  # not joined into one line of prose
+    assert ["".join(p.itertext()) for p in root.iterfind(".//t:body//t:p", NS)] == [
+        "Los cargadores de arranque disponibles son estos.", "El texto sigue después de la tabla."]
     doubts = root.findall(".//t:listAnnotation[@type='doubts']/t:note", NS)
-    assert [d.get("n") for d in doubts] == ["flag_table_cells"]
+    assert [d.get("n") for d in doubts] == ["fence_table_cells"]
+    assert all(check.ok for check in verify.verify(raw, out))

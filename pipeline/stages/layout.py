@@ -45,9 +45,10 @@ RULES = {
                            "the extraction flattened: the block is fenced as a verbatim listing, "
                            "so nothing joins or reflows it, and a doubt says it was not "
                            "understood.",
-    "flag_table_cells": "In plain text, six or more blocks in a row of a few words each are a "
-                        "table whose cells the extraction put one per line: they are left as "
-                        "they are, and a doubt says they were not understood.",
+    "fence_table_cells": "In plain text, six or more blocks in a row of a few words each are a "
+                         "table whose cells the extraction put one per line: they are fenced as "
+                         "a verbatim listing, so that no join runs them together, and a doubt "
+                         "says they were not understood.",
     "escape_markup": "In plain text, characters a markdown parser would read as markup ('*', '_', "
                      "'`', '<', '&…;', '[…](…)', '#' or an ordered-list number opening a line) "
                      "are escaped with a backslash: the TEI shows them as they are.",
@@ -114,13 +115,13 @@ def propose(text: str, context: Context) -> Proposal:
     run_ons = _run_ons(blocks, titles, width)
     levels = _levels(blocks, titles)
     edits, doubts = [], []
+    cells = {block[0].start for run in _cell_runs(blocks) for block in run[3]}
     for b, block in enumerate(blocks):
-        if b and _listing(blocks[b - 1], block):
+        if b and _listing(blocks[b - 1], block) or block[0].start in cells:
             continue
         if _table_like(block):
-            fence = "`" * max(3, 1 + max(len(run) for run in regex.findall(
-                r"`*", text[block[0].start:block[-1].start + len(block[-1].text)])))
             end = block[-1].start + len(block[-1].text)
+            fence = _fence(text[block[0].start:end])
             why = f"{len(block)} lines whose columns line up: a table, kept verbatim"
             edits.append(Edit(block[0].start, block[0].start, fence + "\n",
                               "keep_table_verbatim", why))
@@ -142,8 +143,18 @@ def propose(text: str, context: Context) -> Proposal:
             if i in splits:
                 end = line.start + len(line.text)
                 edits.append(Edit(end, end, "\n", "split_paragraph", splits[i]))
-    doubts.extend(_cell_runs(blocks))
+    for first, last, why, _ in _cell_runs(blocks):
+        end = last.start + len(last.text)
+        fence = _fence(text[first.start:end])
+        edits.append(Edit(first.start, first.start, fence + "\n", "fence_table_cells", why))
+        edits.append(Edit(end, end, "\n" + fence, "fence_table_cells", why))
+        doubts.append(Doubt(first.start, end, "fence_table_cells", why))
     return Proposal(sorted(edits), doubts)
+
+
+def _fence(content: str) -> str:
+    """A code fence longer than any run of backticks inside what it fences."""
+    return "`" * max(3, 1 + max(map(len, regex.findall(r"`+", content)), default=0))
 
 
 _CELL_WORDS, _CELL_RUN = 4, 6
@@ -160,11 +171,10 @@ def _cell_runs(blocks: list[list[_Line]]):
             run.append(block)
             continue
         if len(run) >= _CELL_RUN:
-            end = run[-1][-1].start + len(run[-1][-1].text)
-            yield Doubt(run[0][0].start, end, "flag_table_cells",
-                        f"{len(run)} blocks of a few words in a row, from "
-                        f"{run[0][0].stripped!r} to {run[-1][-1].stripped!r}: the cells of a "
-                        "table, left as they are, not understood")
+            yield (run[0][0], run[-1][-1],
+                   f"{len(run)} blocks of a few words in a row, from {run[0][0].stripped!r} to "
+                   f"{run[-1][-1].stripped!r}: the cells of a table, kept verbatim, not "
+                   "understood", run)
         run = []
 
 
