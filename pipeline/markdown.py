@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import pyromark
 
 OPTIONS = (pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
-           | pyromark.Options.ENABLE_YAML_STYLE_METADATA_BLOCKS)
+           | pyromark.Options.ENABLE_YAML_STYLE_METADATA_BLOCKS
+           | pyromark.Options.ENABLE_FOOTNOTES)
 
 # Inline containers whose text a reader sees; everything else inline is a leaf.
 CONTAINERS = {"Emphasis", "Strong", "Strikethrough", "Link", "Image"}
@@ -129,6 +130,8 @@ def _node(tag, start: int, end: int) -> Node:
         return Node(kind, start, end, level=int(info["level"][1:]))
     if kind in ("Link", "Image"):
         return Node(kind, start, end, dest=info["dest_url"])
+    if kind == "FootnoteDefinition":
+        return Node(kind, start, end, dest=info)  # its label
     if kind == "List":
         return Node(kind, start, end, ordered_start=info)
     return Node(kind, start, end)

@@ -189,6 +189,8 @@ class _Body:
         self.result, self.ids, self.fields = result, ids, fields
         self.spans: list[tuple[int, int, str]] = []  # (final start, final end, xml:id), in order
         self.page_breaks = page_breaks[::-1]  # the next one last
+        self.footnotes: dict[str, str] = {}  # a label -> the xml:id of its (first) <note>
+        self.note_ids: dict[int, str] = {}  # a footnote definition's start -> its <note>'s id
 
     def _pb(self, parent, before: int, inclusive: bool = False) -> None:
         """Write the page breaks that fall before `before` (or at it) into `parent`."""
@@ -199,6 +201,10 @@ class _Body:
 
     def build(self, root: markdown.Node) -> etree._Element:
         body = E("body")
+        for node in markdown.walk(root):  # notes may come after their anchors
+            if node.kind == "FootnoteDefinition":
+                self.note_ids[node.start] = self.ids.block("fn", node.start)
+                self.footnotes.setdefault(node.dest, self.note_ids[node.start])
         blocks = [b for b in root.children if b.kind != "MetadataBlock"]
         headings = sorted({b.level for b in blocks if b.kind == "Heading"})
         division = "article" if self.fields.get("type") == "compilation" else "section"
@@ -280,6 +286,15 @@ class _Body:
             code.set(f"{{{XML_NS}}}space", "preserve")
         elif kind == "Table":
             self._table(parent, node)
+        elif kind == "FootnoteDefinition":
+            # The note stays where the dump has it (a page's foot, the end); its anchor points
+            # at it. A second definition of one label is kept too, with an id of its own.
+            note = sub(parent, "note", {"place": "foot", "n": node.dest,
+                                        "xml:id": self.note_ids[node.start]})
+            for child in node.children:
+                self.block(note, child)
+            if not len(note):
+                self._leaf(note, "p", markdown.Node("Paragraph", node.start, node.start))
         elif kind == "Rule":
             rule = sub(parent, "milestone", {"unit": "section", "rend": "rule",
                                              "xml:id": self.ids.block("milestone", node.start)})
@@ -327,6 +342,10 @@ class _Body:
             _append_text(parent, node.text)
         elif kind == "Code":
             sub(parent, "code", text=node.text)
+        elif kind == "FootnoteReference":
+            target = self.footnotes.get(node.text)
+            sub(parent, "ref", {"type": "noteAnchor", "n": node.text,
+                                **({"target": "#" + target} if target else {})})
         elif kind == "SoftBreak":
             _append_text(parent, "\n")
         elif kind == "HardBreak":

@@ -120,7 +120,8 @@ def _markdown_blocks(text: str) -> list[str]:
                     c.kind in ("Paragraph", "List", "BlockQuote", "CodeBlock", "Heading",
                                "HtmlBlock", "Table") for c in child.children):
                 texts.append(child.visible())
-            elif child.kind in ("BlockQuote", "List", "Item", "Table", "TableHead", "TableRow"):
+            elif child.kind in ("BlockQuote", "List", "Item", "Table", "TableHead", "TableRow",
+                                "FootnoteDefinition"):
                 visit(child)
     visit(root)
     if isinstance(byline, str):  # read under the opening title, if there is one, else first

@@ -158,3 +158,20 @@ def test_a_byline_under_the_title_stays_under_it(tmp_path):
     div = etree.fromstring(out.read_bytes()).find(".//t:body/t:div", NS)
     assert [etree.QName(child).localname for child in div] == ["head", "byline", "p"]
     assert all(check.ok for check in verify(raw, out))
+
+
+def test_footnotes_become_notes_linked_from_their_anchors(tmp_path):
+    raw = tmp_path / "fn.md"
+    raw.write_text("The archive was founded in 1931[^1] and moved in 1960.[^2]\n\n"
+                   "[^1]: By the town council.\n\n[^2]: To the old convent.\n\n"
+                   "[^2]: A second note with the same label.\n\nMore text.\n", encoding="utf-8")
+    data = _write(raw, tmp_path / "fn.tei.xml")
+    assert schema.errors(data) == []
+    body = etree.fromstring(data).find(".//t:body", NS)
+    notes = body.findall("t:note[@place='foot']", NS)
+    assert ["".join(n.itertext()) for n in notes] == [
+        "By the town council.", "To the old convent.", "A second note with the same label."]
+    anchors = body.findall("t:p/t:ref[@type='noteAnchor']", NS)
+    assert [(a.get("n"), a.get("target")) for a in anchors] == [
+        ("1", "#" + notes[0].get(XML_ID)), ("2", "#" + notes[1].get(XML_ID))]
+    assert len({n.get(XML_ID) for n in notes}) == 3
