@@ -49,8 +49,11 @@ build/06-headings/%.md: $$(RAW_OF) build/05-breaks/%.md $$(DECISIONS_OF) $(SRC) 
 	$(PIPELINE) run $< --stage headings --out $(@D)
 build/07-structure/%.md: $$(RAW_OF) build/06-headings/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run $< --stage structure --out $(@D)
+# --force: make has already decided this TEI is out of date; a TEI left alone because the
+# pipeline's resume check found it current would keep its old time and be remade on every run.
+# Each rule is one dump in one process, so `make -j N` runs N of them at once.
 clean/%.tei.xml: $$(RAW_OF) build/07-structure/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
-	$(PIPELINE) run $< --out $(@D)
+	$(PIPELINE) run $< --out $(@D) --force
 
 # What the repair did, for review: build/diff/<name>/ holds raw → repaired and each stage against the
 # one before, as unified (.diff) and word-level (.wdiff) diffs, each hunk naming its change ids. One

@@ -5,25 +5,25 @@ Stages and the TEI writer never touch files; this module reads the dumps and wri
 
 Errors are one line each, naming the file and what is wrong; a bad file never stops the others, and
 the exit status says whether any failed. Outputs are written to a temporary file and renamed, so an
-interrupted run leaves the old output or none, never half of one.
+interrupted run leaves the old output or none, never half of one. `run` hands the dumps to an
+engine (`pipeline.engines`: this process, a process pool or a Dask cluster), which runs
+`pipeline.batch.process_file` on each; this module only reports what comes back.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import itertools
 import os
 import sys
-import tempfile
+import time
 from pathlib import Path
 
-from pipeline import __version__, decisions, process, schema, source, tei
+from pipeline import (__version__, batch, config, decisions, engines, inputs, output, process,
+                      progress, report, schema, source, tei)
 from pipeline.model import InputError
 from pipeline.stages import NAMES
 from pipeline.xmlsafe import parse
-
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +40,18 @@ def main(argv: list[str] | None = None) -> int:
                      help="stop after this stage; write its text (.md) and change log (.jsonl)")
     run.add_argument("--decisions", type=Path, default=Path("review"), metavar="DIR",
                      help="reviewers' decisions, DIR/<name>.decisions.json (default: review)")
+    run.add_argument("-j", "--jobs", type=_positive, default=_cores(), metavar="N",
+                     help=f"dumps cleaned at once, in worker processes (default: all cores, "
+                          f"{_cores()} here)")
+    run.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="local: this machine (-j); dask: the Dask cluster at --scheduler")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask)")
+    run.add_argument("--force", action="store_true",
+                     help="clean every dump again, even those whose TEI is up to date")
+    run.add_argument("--report", type=Path, default=Path("build/run-report.json"), metavar="FILE",
+                     help="where to write the run report (default: build/run-report.json)")
+    _input_kind_option(run)
 
     check = commands.add_parser("verify", help="prove a TEI file loses nothing of its raw dump")
     check.add_argument("raw", type=Path)
@@ -78,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                              "(default: build/review)")
     review.add_argument("--decisions", type=Path, default=Path("review"), metavar="DIR",
                         help="reviewers' decisions, DIR/<name>.decisions.json (default: review)")
+    _input_kind_option(review)
 
     changes = commands.add_parser("diff", help="show what the repair did: raw → repaired text, "
                                   "and each stage against the one before, hunks named by change id")
@@ -93,8 +106,17 @@ def main(argv: list[str] | None = None) -> int:
                               "is set)")
     changes.add_argument("--decisions", type=Path, default=Path("review"), metavar="DIR",
                          help="reviewers' decisions, DIR/<name>.decisions.json (default: review)")
+    _input_kind_option(changes)
 
     args = parser.parse_args(argv)
+    if args.command == "run" and (args.engine == "dask") != bool(args.scheduler):
+        parser.error("--scheduler goes with --engine dask, and --engine dask needs it")
+    if hasattr(args, "input_kind"):
+        try:
+            args.kind = _kind(args)
+        except InputError as error:
+            _fail(str(error))
+            return 1
     try:
         return {"run": _run, "diff": _diff, "verify": _verify, "explain": _explain,
                 "validate": _validate, "review": _review, "deposit": _deposit}[args.command](args)
@@ -113,34 +135,21 @@ def _warn(message: str) -> None:
     print(f"pipeline: warning: {message}", file=sys.stderr)
 
 
-def _inputs(paths: list[Path]):
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in source.RAW_SUFFIXES and p.is_file())
-            if not found:
-                yield path, InputError(str(path), "holds no raw dumps (*.txt, *.md)")
-            for file in found:
-                yield file, None
-        else:
-            yield path, None
-
-
-def _each_dump(paths: list[Path], decisions_dir: Path, work, until: str | None = None) -> list:
+def _each_dump(paths: list[Path], decisions_dir: Path, work, kind: str | None) -> list:
     """Repair each dump (honouring its decisions) and hand it to `work(path, result)`.
 
     A dump that fails gets one line on stderr and the batch goes on; the failure messages are
     returned so the caller can report them (and set the exit status).
     """
     failures = []
-    for path, problem in _inputs(paths):
+    for path, problem in inputs.find(paths):
         try:
             if problem:
                 raise problem
             decisions_file = decisions.path_for(decisions_dir, path)
-            result = process.repair(source.read(path), until=until,
-                                    decisions=decisions.load(decisions_file))
-            for decision, reason in result.stale if until is None else ():
-                # Stage runs (`--stage`) would repeat the warning once per make target.
+            result = process.repair(source.read(path), decisions=decisions.load(decisions_file),
+                                    kind=kind)
+            for decision, reason in result.stale:
                 _warn(f"{decisions_file}: {decision.change_id}: stale, not applied: {reason}")
             work(path, result)
             continue
@@ -159,31 +168,70 @@ def _each_dump(paths: list[Path], decisions_dir: Path, work, until: str | None =
 
 
 def _run(args) -> int:
-    def work(path: Path, result) -> None:
-        stem = source.stem(path)
-        if args.stage:
-            _write(args.out / f"{stem}.md", result.text.encode("utf-8"))
-            log = "".join(json.dumps(c.as_record(), ensure_ascii=False) + "\n"
-                          for c in result.changes if c.stage == args.stage)
-            _write(args.out / f"{stem}.changes.jsonl", log.encode("utf-8"))
-        else:
-            target = args.out / f"{stem}.tei.xml"
-            _write(target, tei.write(result, target))
-
-    return 1 if _each_dump(args.paths, args.decisions, work, until=args.stage) else 0
-
-
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    began = time.perf_counter()
+    options = batch.Options(args.out, args.decisions, args.stage, args.kind,
+                            resume=not args.force)
+    tasks, refused = batch.plan(args.paths, options)
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes it private; outputs are not
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        if tasks:
+            output.check_writable(args.out)
+    except InputError as error:
+        _fail(str(error))
+        return 1
+    batch.remove_leftovers(tasks)
+    shown = progress.Progress(len(tasks) + len(refused), sum(task.size for task in tasks))
+    outcomes = []
+    try:
+        running = engines.dask(tasks, args.scheduler) if args.engine == "dask" \
+            else engines.local(tasks, args.jobs)
+        for outcome in itertools.chain(refused, running):
+            outcomes.append(outcome)
+            if outcome.status == "failed":
+                shown.say(f"pipeline: error: {outcome.message}")
+            for warning in outcome.warnings:
+                shown.say(f"pipeline: warning: {warning}")
+            shown.advance(outcome)
+    except InputError as error:  # the cluster cannot be reached
+        shown.say(f"pipeline: error: {error}")
+        return 1
+    finally:
+        shown.close()
+    done = report.build(outcomes, args.engine, args.jobs if args.engine == "local" else None,
+                        time.perf_counter() - began)
+    try:
+        report.write(done, args.report)
+    except OSError as error:
+        _fail(f"{error.filename or args.report}: cannot write the run report ({error.strerror})")
+        return 1
+    if len(outcomes) > 1:  # one dump (as make runs it) says all there is in its error, if any
+        print(f"{report.summary(done)}; report: {args.report}")
+    return 1 if done["files"]["failed"] else 0
+
+
+def _input_kind_option(command) -> None:
+    command.add_argument("--input-kind", choices=config.CHOICES, metavar="KIND",
+                         help="markdown or plain: how to read the dumps (default: "
+                              "[tool.pipeline] input_kind in pyproject.toml, else auto: "
+                              "read from each dump's text)")
+
+
+def _kind(args) -> str | None:
+    """The input kind to force: the option's, else the collection's (None: read each dump's)."""
+    if args.input_kind is not None:
+        return None if args.input_kind == "auto" else args.input_kind
+    return config.input_kind()
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _cores() -> int:
+    # The cores this process may use (a container, `taskset`, a batch system's allocation), not
+    # all the machine has.
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
 def _load(path: Path):
@@ -221,8 +269,13 @@ def _explain(args) -> int:
         where = note.findtext("t:label", namespaces=ns) or ""
         reason = note.findtext("t:p", namespaces=ns) or "".join(note.itertext())
         if note.get("type") == "provenance":
-            before = "".join(note.find("t:choice/t:orig", ns).itertext())
-            after = "".join(note.find("t:choice/t:reg", ns).itertext())
+            orig, reg = note.find("t:choice/t:orig", ns), note.find("t:choice/t:reg", ns)
+            if orig is None or reg is None:
+                _fail(f"{args.tei}: line {note.sourceline}: a provenance note without "
+                      "<choice><orig>…</orig><reg>…</reg></choice>: not this pipeline's TEI, "
+                      "or damaged")
+                return 1
+            before, after = "".join(orig.itertext()), "".join(reg.itertext())
             print(f"{note.get('{http://www.w3.org/XML/1998/namespace}id')}  "
                   f"{note.get('subtype')}/{note.get('n')}  {where}\n"
                   f"    {before!r} → {after!r}\n    {reason}")
@@ -288,12 +341,12 @@ def _review(args) -> int:
 
     def work(path: Path, result) -> None:
         target = args.out / review.filename(path)
-        _write(target, review.page(result, target))
+        output.write(target, review.page(result, target))
         summaries.append(review.summary(result))
 
-    failures = _each_dump(args.paths, args.decisions, work)
+    failures = _each_dump(args.paths, args.decisions, work, args.kind)
     try:
-        _write(args.out / "index.html", review.index(summaries, failures))
+        output.write(args.out / "index.html", review.index(summaries, failures))
     except OSError as error:
         _fail(f"{error.filename or args.out}: cannot write output ({error.strerror})")
         return 1
@@ -309,9 +362,9 @@ def _diff(args) -> int:
         stem = source.stem(path)
         if args.out:
             for name, text in diff.files(result, stem).items():
-                _write(args.out / stem / name, text.encode("utf-8"))
+                output.write(args.out / stem / name, text.encode("utf-8"))
         else:
             sys.stdout.write(diff.show(result, stem, args.words, args.stage, colour))
             sys.stdout.flush()
 
-    return 1 if _each_dump(args.paths, args.decisions, work) else 0
+    return 1 if _each_dump(args.paths, args.decisions, work, args.kind) else 0

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from pipeline.cli import main
 
 GOOD = "# Title of the piece\n\nA sentence that was cut\n\nin two by a page break.\n"
+
+
+@pytest.fixture(autouse=True)
+def _elsewhere(tmp_path, monkeypatch):
+    # The defaults (review/, build/run-report.json) are relative: not the project's own.
+    monkeypatch.chdir(tmp_path)
 
 
 def test_a_bad_file_is_one_line_and_the_others_are_still_written(tmp_path, capsys):
@@ -20,8 +28,8 @@ def test_a_bad_file_is_one_line_and_the_others_are_still_written(tmp_path, capsy
     status = main(["run", str(raw), "--out", str(out)])
     err = capsys.readouterr().err
     assert status == 1
-    assert sorted(p.name for p in out.iterdir()) == ["a-good.tei.xml", "d-good.tei.xml"]
-    lines = err.strip().splitlines()
+    assert sorted(p.name for p in out.glob("*.tei.xml")) == ["a-good.tei.xml", "d-good.tei.xml"]
+    lines = sorted(err.strip().splitlines())  # a pool reports in the order the dumps finish
     assert len(lines) == 2 and "Traceback" not in err
     assert lines[0] == f"pipeline: error: {raw / 'b-empty.txt'}: is empty: there is nothing to clean"
     assert str(raw / "c-binary.txt") in lines[1] and "PDF" in lines[1]
@@ -87,3 +95,39 @@ def test_verify_of_a_file_that_is_not_xml(tmp_path, capsys):
     (tmp_path / "d.tei.xml").write_text("<TEI>not closed")
     assert main(["verify", str(tmp_path / "d.md"), str(tmp_path / "d.tei.xml")]) == 1
     assert "is not well-formed XML" in capsys.readouterr().err
+
+
+def _kind_note(tei) -> str:
+    text = tei.read_text(encoding="utf-8")
+    note = text[text.index('<note type="input-kind"'):]
+    return note[:note.index(">")]
+
+
+def test_input_kind_from_the_option_or_the_collection_config(tmp_path, capsys):
+    (tmp_path / "n.md").write_text("Notes on the *draft*:\n\n    see the annex\n", encoding="utf-8")
+    assert main(["run", "n.md", "--out", "a"]) == 0
+    assert 'n="markdown" subtype="detected"' in _kind_note(tmp_path / "a" / "n.tei.xml")
+    assert main(["run", "n.md", "--out", "b", "--input-kind", "plain"]) == 0
+    assert 'n="plain" subtype="user"' in _kind_note(tmp_path / "b" / "n.tei.xml")
+    (tmp_path / "pyproject.toml").write_text('[tool.pipeline]\ninput_kind = "plain"\n')
+    assert main(["run", "n.md", "--out", "c"]) == 0
+    assert 'n="plain" subtype="user"' in _kind_note(tmp_path / "c" / "n.tei.xml")
+    assert main(["verify", "n.md", "c/n.tei.xml"]) == 0  # verify reads the kind from the TEI
+    assert main(["run", "n.md", "--out", "d", "--input-kind", "auto"]) == 0
+    assert 'n="markdown" subtype="detected"' in _kind_note(tmp_path / "d" / "n.tei.xml")
+    (tmp_path / "pyproject.toml").write_text('[tool.pipeline]\ninput_kind = "text"\n')
+    capsys.readouterr()
+    assert main(["diff", "n.md"]) == 1
+    assert capsys.readouterr().err == (
+        "pipeline: error: pyproject.toml: [tool.pipeline] input_kind is 'text'; it can be "
+        "'auto', 'markdown', 'plain'\n")
+
+
+def test_explain_on_a_damaged_note_is_one_line(tmp_path, capsys):
+    damaged = tmp_path / "d.tei.xml"
+    damaged.write_text('<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
+                       '<standOff><listAnnotation><note type="provenance" n="x"><p>why</p>'
+                       '</note></listAnnotation></standOff></TEI>\n', encoding="utf-8")
+    assert main(["explain", str(damaged)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "line 2: a provenance note without <choice>" in err

@@ -76,6 +76,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def test_a_good_bag_holds_the_collection_and_validates(tmp_path, capsys):
     project = _project(tmp_path)
+    capsys.readouterr()  # what `run` printed
     bag = tmp_path / "deposit" / "council-1931"
     assert _deposit(project, bag) == 0
     assert capsys.readouterr().out.strip() == f"bag written: {bag}"

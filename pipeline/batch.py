@@ -1,0 +1,174 @@
+"""One dump in, one outcome record out: the unit of work every engine runs.
+
+`process_file` is the only function an engine calls, in this process, in a pool's worker or on a
+Dask worker alike, which is why the outputs are the same whichever ran it. It reads the dump and
+its decisions, runs the stages, writes the outputs, and returns what happened as data (ok or not,
+why, size, time, counts per rule): it never raises and never prints, so one bad dump cannot stop a
+batch and the caller decides how to report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import decisions, inputs, output, process, resume, source, tei
+from pipeline.model import InputError
+
+
+@dataclass(frozen=True)
+class Options:
+    out: Path
+    decisions: Path
+    stage: str | None = None  # stop after this stage and write its text and change log
+    kind: str | None = None   # force the input kind instead of detecting it
+    resume: bool = True       # skip TEI files whose inputs have not changed
+    # The TEI dates its revisions from it. Taken where the batch starts and set again where each
+    # dump is cleaned: a pool's workers (forked from a server started earlier) and a cluster's
+    # have environments of their own.
+    source_date_epoch: str | None = field(
+        default_factory=lambda: os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+@dataclass(frozen=True)
+class Task:
+    raw: Path
+    size: int
+    options: Options
+
+
+@dataclass(frozen=True)
+class Outcome:
+    file: str
+    status: str  # "written", "skipped" (up to date) or "failed"
+    message: str = ""
+    bytes: int = 0
+    seconds: float = 0.0
+    changes: dict[str, int] = field(default_factory=dict)  # "stage/rule" -> count
+    warnings: tuple[str, ...] = ()
+    peak_memory: int = 0  # bytes: the largest the process that ran it has been so far
+
+
+def plan(paths: list[Path], options: Options) -> tuple[list[Task], list[Outcome]]:
+    """The dumps to clean, and those refused before any work: unreadable as named (a folder, a
+    link out of its folder), named so that the output would land outside the output folder, or a
+    second dump with the same name (`x.txt` and `x.md` would both write `x.tei.xml`)."""
+    tasks, refused, claimed = [], [], {}
+    for path, problem in inputs.find(paths):
+        stem = source.stem(path)
+        if problem is None and stem in claimed:
+            problem = InputError(str(path), f"has the same name as {claimed[stem]}: both would "
+                                            f"be written to {options.out / stem}.*; rename one")
+        if problem is None:
+            try:
+                targets(Task(path, 0, options))
+            except InputError as error:
+                problem = error
+        if problem is None:
+            try:
+                size = path.stat().st_size
+            except OSError:  # missing: reading it says so, in the worker, like any other
+                size = 0
+            claimed[stem] = path
+            tasks.append(Task(path, size, options))
+        else:
+            refused.append(Outcome(str(path), "failed", str(problem)))
+    return tasks, refused
+
+
+def targets(task: Task) -> list[Path]:
+    """The files a task writes: a stage's text and change log, or the TEI and its resume record."""
+    stem, options = source.stem(task.raw), task.options
+    if options.stage:
+        return [output.inside(options.out, f"{stem}.md"),
+                output.inside(options.out, f"{stem}.changes.jsonl")]
+    tei_file = output.inside(options.out, f"{stem}.tei.xml")
+    return [tei_file, resume.sidecar(tei_file)]
+
+
+def remove_leftovers(tasks: list[Task]) -> None:
+    """Delete what a killed run left of these tasks' outputs (see `pipeline.output`)."""
+    names = defaultdict(set)
+    for task in tasks:
+        for target in targets(task):
+            names[target.parent].add(target.name)
+    for folder, found in names.items():
+        output.remove_leftovers(folder, found)
+
+
+def process_file(task: Task) -> Outcome:
+    began = time.perf_counter()
+    try:
+        with _source_date_epoch(task.options.source_date_epoch):
+            status, changes, warnings = _clean(task)
+        return Outcome(str(task.raw), status, "", task.size, time.perf_counter() - began,
+                       changes, warnings, _peak_memory())
+    except InputError as error:
+        message = str(error)
+    except OSError as error:
+        message = f"{error.filename or task.raw}: cannot write output ({error.strerror})"
+    except Exception as error:  # a bug must not stop the batch, nor print a traceback
+        message = (f"{task.raw}: internal error ({type(error).__name__}: {error}); "
+                   "please report it with this file")
+    return Outcome(str(task.raw), "failed", message, task.size, time.perf_counter() - began,
+                   peak_memory=_peak_memory())
+
+
+@contextmanager
+def _source_date_epoch(value: str | None):
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    _set_epoch(value)
+    try:
+        yield
+    finally:
+        _set_epoch(before)
+
+
+def _set_epoch(value: str | None) -> None:
+    if value is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = value
+
+
+def _peak_memory() -> int:
+    # Measured where the work runs (a pool's or a cluster's worker), where no parent can see it.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (
+        1 if sys.platform == "darwin" else 1024)
+
+
+def _clean(task: Task) -> tuple[str, dict, tuple]:
+    options = task.options
+    raw = source.read(task.raw)
+    decisions_file = decisions.path_for(options.decisions, task.raw)
+    found = targets(task)
+    if not options.stage:
+        key = resume.key(raw.data, decisions_file, task.raw, found[0], options.kind,
+                         options.source_date_epoch)
+        done = resume.up_to_date(found[0], key) if options.resume else None
+        if done is not None:
+            return "skipped", done, ()
+    result = process.repair(raw, until=options.stage, kind=options.kind,
+                            decisions=decisions.load(decisions_file))
+    changes = {f"{stage}/{rule}": count for stage in result.stages
+               for rule, count in sorted(result.counts(stage).items())}
+    if options.stage:
+        output.write(found[0], result.text.encode("utf-8"))
+        log = "".join(json.dumps(c.as_record(), ensure_ascii=False) + "\n"
+                      for c in result.changes if c.stage == options.stage)
+        output.write(found[1], log.encode("utf-8"))
+        # A stage run repeats for every stage that make builds: the warnings once, at the end.
+        return "written", changes, ()
+    data = tei.write(result, found[0])
+    output.write(found[0], data)
+    resume.record(found[0], key, data, changes)
+    warnings = tuple(f"{decisions_file}: {decision.change_id}: stale, not applied: {reason}"
+                     for decision, reason in result.stale)
+    return "written", changes, warnings
