@@ -48,12 +48,13 @@ from pathlib import Path
 from typing import Callable
 
 import bagit
+from lxml import etree
 
 from pipeline import __version__, decisions, process, schema, source
 from pipeline.model import InputError
 from pipeline.stages import NAMES
 from pipeline.tei import TEI_NS
-from pipeline.verify import Check, verify
+from pipeline.verify import Check, recorded_kind, verify
 from pipeline.xmlsafe import parse
 
 CHECKSUMS = ("sha256", "sha512")
@@ -306,7 +307,7 @@ def _stage(staging: Path, document: Document, config: Config, warn) -> list[str]
     if document.decisions.is_file():
         _copy(document.decisions, staging / "decisions" / document.decisions.name)
     try:
-        result = process.repair(source.read(raw), decisions=decided)
+        result = process.repair(source.read(raw), decisions=decided, kind=_kind_of(tei))
     except InputError as error:
         return [f"{document.raw}: {error.message}"]
     problems = [f"{document.tei}: {problem}"
@@ -322,6 +323,15 @@ def _stage(staging: Path, document: Document, config: Config, warn) -> list[str]
                         f"{shown}")
     _write(staging / "provenance" / f"{document.stem}.changes.jsonl", provenance(result))
     return problems
+
+
+def _kind_of(tei: Path) -> str | None:
+    """The input kind the TEI was written with, when a user forced it: the changes are only the
+    same read the same way. A TEI that cannot be read is reported by the checks themselves."""
+    try:
+        return recorded_kind(parse(tei.read_bytes()).getroot())
+    except (OSError, ValueError, etree.XMLSyntaxError):
+        return None
 
 
 def provenance(result: process.Result) -> bytes:
@@ -459,6 +469,11 @@ def check(bag_path: Path) -> list[Check]:
         bag = bagit.Bag(str(bag_path))
     except (bagit.BagError, OSError) as error:
         return [Check("bag", False, f"{bag_path}: not a readable bag ({error})")]
+    outside = _leading_outside(bag_path, bag)
+    if outside:
+        return [Check("bag", False, f"{bag_path}: {', '.join(outside)} lead"
+                                    f"{'s' if len(outside) == 1 else ''} outside the bag; "
+                                    "refused, nothing in it was checked")]
     checks = [_fixity(bag)]
     data = bag_path / "data"
     made_by = bag.info.get("Bag-Software-Agent")
@@ -494,13 +509,36 @@ def check(bag_path: Path) -> list[Check]:
     return checks
 
 
+def _leading_outside(bag_path: Path, bag: bagit.Bag) -> list[str]:
+    """The manifest entries and symbolic links in the bag that lead out of it.
+
+    bagit.py refuses `../x` and absolute paths in a manifest itself, but it compares paths as
+    strings, so that the bag `deposit/c` lets `../c-old/x` through and hashes that file. A link
+    would be followed when a document is read and its text shown in a failed check.
+    """
+    root = bag_path.resolve()
+    paths = [bag_path / entry for entry in bag.entries]
+    paths += [path for path in bag_path.rglob("*") if path.is_symlink()]
+    outside = set()
+    for path in paths:
+        try:
+            inside = path.resolve().is_relative_to(root)
+        except (OSError, RuntimeError):  # a loop of links
+            inside = False
+        if not inside:
+            outside.add(path.relative_to(bag_path).as_posix())
+    return sorted(outside)
+
+
 def _provenance(bag_path: Path, raw: Path, decided: dict) -> Check:
     stem = source.stem(raw)
     path = bag_path / "data" / "provenance" / f"{stem}.changes.jsonl"
     name = str(path.relative_to(bag_path))
     try:
         recorded = path.read_bytes()
-        expected = provenance(process.repair(source.read(raw), decisions=decided))
+        tei = bag_path / "data" / "clean" / f"{stem}.tei.xml"
+        expected = provenance(process.repair(source.read(raw), decisions=decided,
+                                             kind=_kind_of(tei)))
     except (OSError, InputError) as error:
         return Check(name, False, f"cannot be checked ({error})")
     if recorded == expected:

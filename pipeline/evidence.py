@@ -36,6 +36,7 @@ WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’]*")
 _LAST_WORD = regex.compile(r"(\p{L}+)$")
 _FIRST_WORD = regex.compile(r"(\p{L}+)")
 _LETTER_HYPHEN = regex.compile(r"\p{L}-$")
+_LETTERS_AND_HYPHENS = regex.compile(r"[\p{L}-]+")
 
 
 @dataclass(frozen=True)
@@ -236,14 +237,17 @@ class Vocabulary:
         # Counted on first use: most documents never have a candidate cut word to check.
         return Counter(WORD.findall(self._lowered))
 
+    @cached_property
+    def _compounds(self) -> Counter:
+        # Every run of letters and hyphens, counted when a compound is first asked for: a scan
+        # of the text for each one would take quadratic time in a dump of thousands of them.
+        return Counter(_LETTERS_AND_HYPHENS.findall(self._lowered))
+
     def count(self, word: str) -> int:
         """How often `word` occurs (case-insensitively); a hyphenated compound (`anti-rusa`,
-        `well-known`) is counted whole, on demand, since few documents ever ask for one."""
+        `well-known`) is counted whole, not where it is part of a longer one."""
         word = word.lower()
-        if "-" not in word:
-            return self.counts[word]
-        pattern = regex.compile(rf"(?<![\p{{L}}-]){regex.escape(word)}(?![\p{{L}}-])")
-        return sum(1 for _ in pattern.finditer(self._lowered))
+        return (self._compounds if "-" in word else self.counts)[word]
 
     def split_word(self, tail: str, head: str) -> str | None:
         """Why `tail`+`head` is one word cut in two, or None.

@@ -20,6 +20,18 @@ OPTIONS = (pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUG
 
 # Inline containers whose text a reader sees; everything else inline is a leaf.
 CONTAINERS = {"Emphasis", "Strong", "Strikethrough", "Link", "Image"}
+# How deep markup may nest (block quotations, lists, emphasis, links, one level each). XML readers
+# refuse deeper documents (libxml2 stops at 256 elements, and an image is two in TEI), and no real
+# text comes near it: `> > > …` a hundred times over is damage or an attack, not a quotation.
+MAX_DEPTH = 100
+
+
+class TooDeep(ValueError):
+    """Markup nested deeper than MAX_DEPTH, at `offset` in `text` (the text being parsed)."""
+
+    def __init__(self, text: str, offset: int) -> None:
+        super().__init__(f"markup nested more than {MAX_DEPTH} levels deep at offset {offset}")
+        self.text, self.offset = text, offset
 
 
 @dataclass(eq=False, slots=True)  # nodes are compared by identity: deep equality would walk whole trees
@@ -113,6 +125,8 @@ def _parse(text: str) -> Node:
             continue
         start, end = offsets(span["start"]), offsets(span["end"])
         if key == "Start":
+            if len(stack) > MAX_DEPTH:
+                raise TooDeep(text, start)
             node = _node(value, start, end)
             stack[-1].children.append(node)
             stack.append(node)
@@ -138,10 +152,20 @@ def _node(tag, start: int, end: int) -> Node:
 
 
 def walk(node: Node):
-    """Every node below `node`, depth first, in document order."""
-    for child in node.children:
-        yield child
-        yield from walk(child)
+    """Every node below `node`, depth first, in document order.
+
+    With a stack of iterators, not recursion: a generator nested in a generator per level hands
+    each node up through every level above it.
+    """
+    stack = [iter(node.children)]
+    while stack:
+        for child in stack[-1]:
+            yield child
+            if child.children:
+                stack.append(iter(child.children))
+            break
+        else:
+            stack.pop()
 
 
 def separated_by_blank_lines(text: str, a: Node, b: Node) -> bool:

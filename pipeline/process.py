@@ -11,9 +11,9 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from pipeline import alignment, kind as kinds, language
+from pipeline import alignment, kind as kinds, language, markdown
 from pipeline.decisions import stale_reason
-from pipeline.model import Change, Context, Decision, change_id
+from pipeline.model import Change, Context, Decision, InputError, change_id
 from pipeline.source import Source
 from pipeline.stages import NAMES, STAGES
 
@@ -92,7 +92,10 @@ def repair(source: Source, until: str | None = None,
     text = source.text
     inputs, applied, refused, doubts = [], [], [], []
     for stage in STAGES:
-        proposal = stage.propose(text, context)
+        try:
+            proposal = stage.propose(text, context)
+        except markdown.TooDeep as error:
+            raise _too_deep(source, error, text, applied, lines) from None
         kept, rejected = [], []
         for edit in proposal.edits:
             # Locating an edit in the raw text costs a walk back through the stages: only done
@@ -109,6 +112,12 @@ def repair(source: Source, until: str | None = None,
         text = applied[-1].text
         if stage.NAME == until:
             break
+    try:
+        # The TEI writer's tree, which a repair may have nested deeper: parsed here (and kept
+        # by `markdown.parse` for the writer), so that a refusal names the dump.
+        markdown.parse(text)
+    except markdown.TooDeep as error:
+        raise _too_deep(source, error, text, applied, lines) from None
     changes, located = [], []
     for k, (stage_applied, stage_doubts) in enumerate(zip(applied, doubts)):
         earlier, later = applied[:k], applied[k + 1:]
@@ -152,6 +161,19 @@ def _stale(decisions: dict[str, Decision], changes: list[Change]) -> tuple:
             stale.append((decision, stale_reason(decision, change and change.before,
                                                  change and change.after)))
     return tuple(stale)
+
+
+def _too_deep(source: Source, error: markdown.TooDeep, text: str, applied,
+              lines: _LineTable) -> InputError:
+    """The refusal of a dump whose markup nests too deep for any TEI reader, placed in the raw
+    file when the text parsed was a stage's whole input (not a few paragraphs read together)."""
+    where = ""
+    if error.text is text:
+        line, column = lines.position(_back(applied, error.offset, False))
+        where = f" at line {line}, column {column}"
+    return InputError(str(source.path), "markup (block quotations, lists, emphasis, links) "
+                                        f"nests more than {markdown.MAX_DEPTH} levels deep{where}: "
+                                        "XML tools cannot read a TEI nested that deep")
 
 
 def _back(applied, pos: int, right: bool) -> int:

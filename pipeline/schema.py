@@ -30,8 +30,8 @@ def _relaxng() -> etree.RelaxNG:
 
 def errors(document: bytes) -> list[str]:
     """The schema's complaints about `document` as 'line N: message'; [] when it is valid."""
+    tree = parse(document)  # first: a file that is no XML is refused without the schema's cost
     schema = _relaxng()
-    tree = parse(document)
     if schema.validate(tree):
         return []
     return [f"line {e.line}: {e.message}" for e in schema.error_log]

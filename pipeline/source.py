@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from pipeline.model import InputError
 
 # What a folder of dumps is read for.
 RAW_SUFFIXES = (".txt", ".md", ".markdown")
+# The largest dump read. A document is repaired, and its TEI built, in memory: about 60 times the
+# dump's size on prose (README, Performance), more where changes are dense. A bigger dump is
+# refused before it is read, in one line, rather than killed by the system halfway through.
+MAX_BYTES = 50_000_000
 
 _BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -63,7 +68,8 @@ def stem(path: Path) -> str:
 
 def read(path: Path) -> Source:
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_BYTES else b""
     except IsADirectoryError:
         raise InputError(str(path), "is a directory, not a dump") from None
     except FileNotFoundError:
@@ -72,6 +78,10 @@ def read(path: Path) -> Source:
         raise InputError(str(path), "cannot be read (permission denied)") from None
     except OSError as error:
         raise InputError(str(path), f"cannot be read ({error.strerror or error})") from None
+    if size > MAX_BYTES:
+        raise InputError(str(path), f"is {size / 1e6:.1f} MB, over the {MAX_BYTES // 1_000_000} "
+                         "MB a dump may have: its repair and TEI are held in memory, about 60 "
+                         "times its size; split it into parts")
     return decode(path, data)
 
 
@@ -102,36 +112,47 @@ def _detect(path: Path, data: bytes) -> tuple[str, str]:
             return codec, f"{codec} byte order mark"
     try:
         data.decode("utf-8")
-        return "utf-8", "valid UTF-8"
+        utf8_error = None
     except UnicodeDecodeError as error:
         utf8_error = error
+    # UTF-8 text has no NUL in it; UTF-16 of ASCII, Greek or Cyrillic text is valid UTF-8 too.
+    if utf8_error is None and b"\x00" not in data:
+        return "utf-8", "valid UTF-8"
     wide = _utf16_or_32_without_bom(data)
     if wide:
-        return wide, f"{wide} without byte order mark: NUL bytes at the positions ASCII text in " \
-                     f"{wide} leaves them"
+        codec, why = wide
+        return codec, f"{codec} without byte order mark: {why}"
+    if utf8_error is None:
+        return "utf-8", "valid UTF-8"
     if b"\x00" in data:
         raise InputError(str(path), f"looks binary: NUL byte at offset {data.index(0)} "
-                         "and not valid UTF-8 or UTF-16")
+                         "and not readable as UTF-8, UTF-16 or UTF-32 text")
     where = f"not valid UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start})"
     try:
         data.decode("cp1252")
         return "cp1252", f"{where}; decodes as Windows-1252 (the usual legacy encoding of " \
                          "Western European dumps, a superset of Latin-1's printable range)"
-    except UnicodeDecodeError:
-        return "latin-1", f"{where}; not Windows-1252 either (byte 0x{data[utf8_error.start]:02x}" \
-                          " is unassigned there), decoded as Latin-1"
+    except UnicodeDecodeError as error:
+        return "latin-1", f"{where}; not Windows-1252 either (byte 0x{data[error.start]:02x} " \
+                          f"at offset {error.start} is unassigned there), decoded as Latin-1"
 
 
-def _utf16_or_32_without_bom(data: bytes) -> str | None:
-    """ASCII-heavy text in UTF-16/32 leaves NUL in fixed byte lanes; that pattern is the evidence."""
+def _utf16_or_32_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 or UTF-32 without a byte order mark, and the evidence for it.
+
+    Text in UTF-32 leaves NUL in its two high byte lanes (every character below U+10000 does), and
+    ASCII-heavy text in UTF-16 in its high lane. Greek, Cyrillic or CJK text in UTF-16 leaves no
+    such lane, but its line ends are still `0A 00` (or `00 0A`): the byte order that reads as lines
+    with no unassigned or private-use character, when the other does not, is the evidence then.
+    """
     sample = data[:4096]
     for width, codec_le, codec_be in ((4, "utf-32-le", "utf-32-be"), (2, "utf-16-le", "utf-16-be")):
         if len(sample) < width * 2 or len(data) % width:
             continue
         lanes = [sample[i::width].count(0) / (len(sample) // width) for i in range(width)]
-        if width == 4 and lanes[1] > 0.9 and lanes[2] > 0.9 and lanes[3] > 0.9:
+        if width == 4 and lanes[2] > 0.9 and lanes[3] > 0.9:
             codec = codec_le
-        elif width == 4 and lanes[0] > 0.9 and lanes[1] > 0.9 and lanes[2] > 0.9:
+        elif width == 4 and lanes[0] > 0.9 and lanes[1] > 0.9:
             codec = codec_be
         elif width == 2 and lanes[1] > 0.5 and lanes[0] < 0.1:
             codec = codec_le
@@ -141,10 +162,23 @@ def _utf16_or_32_without_bom(data: bytes) -> str | None:
             continue
         try:
             data.decode(codec)
-            return codec
+            return codec, f"NUL bytes at the positions text in {codec} leaves them"
         except UnicodeDecodeError:
             continue
+    lines = [codec for codec in ("utf-16-le", "utf-16-be") if _reads_as_lines(data, codec)]
+    if len(lines) == 1:
+        return lines[0], f"line ends where {lines[0]} puts them, and no unassigned character"
     return None
+
+
+def _reads_as_lines(data: bytes, codec: str) -> bool:
+    if len(data) % 2:
+        return False
+    try:
+        text = data.decode(codec)[:2048]
+    except UnicodeDecodeError:
+        return False
+    return "\n" in text and all(unicodedata.category(ch) not in ("Cn", "Co") for ch in text)
 
 
 def _refuse_binary(path: Path, text: str) -> None:

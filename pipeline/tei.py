@@ -33,6 +33,8 @@ _LANGUAGES = {"es": "Spanish", "en": "English", "fr": "French", "de": "German",
               "pt": "Portuguese", "it": "Italian"}
 # Characters XML 1.0 cannot carry; a change that removed one shows it as <g>.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Inline nodes that are only text in TEI (a soft line break is a line end in it).
+_INLINE_TEXT = {"Text", "Html", "InlineHtml", "InlineMath", "DisplayMath", "SoftBreak"}
 _LINE_END_MARK = "\ue000"
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
@@ -68,8 +70,9 @@ def _append_text(parent, text: str) -> None:
     else:
         pieces, controls = _NOT_XML.split(text), _NOT_XML.findall(text)
     for i, piece in enumerate(pieces):
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + piece
+        last = next(reversed(parent), None)  # len(parent) would count every child, every time
+        if last is not None:
+            last.tail = (last.tail or "") + piece
         else:
             parent.text = (parent.text or "") + piece
         if i < len(controls):
@@ -83,12 +86,12 @@ def write(result: Result, tei_path: Path) -> bytes:
     ids = _Ids(result)
     reviewers = _reviewers(result)
     body_builder = _Body(result, ids, fields, _page_breaks(result))
-    body = body_builder.build(root)
     tei = E("TEI", {"xml:lang": result.lang} if result.lang else None)
     raw_ref = Path(os.path.relpath(result.source.path, tei_path.parent)).as_posix()
     tei.append(_header(result, fields, raw_ref, _title(root), reviewers))
-    text_el = sub(tei, "text")
-    text_el.append(body)
+    # The body is built in its place: moving a finished body into another document costs
+    # libxml2 time quadratic in the number of its xml:ids (18 s for 160 000 empty headings).
+    body_builder.build(root, sub(tei, "text"))
     stand_off = sub(tei, "standOff")
     notes = sub(stand_off, "listAnnotation", {"type": "provenance"})
     targets = body_builder.targets()
@@ -199,8 +202,8 @@ class _Body:
             _, number = breaks.pop()
             sub(parent, "pb", {"n": number} if number else None)
 
-    def build(self, root: markdown.Node) -> etree._Element:
-        body = E("body")
+    def build(self, root: markdown.Node, parent) -> None:
+        body = sub(parent, "body")
         for node in markdown.walk(root):  # notes may come after their anchors
             if node.kind == "FootnoteDefinition":
                 self.note_ids[node.start] = self.ids.block("fn", node.start)
@@ -241,7 +244,6 @@ class _Body:
         if not any(etree.QName(child).localname not in ("milestone", "pb")
                    for child in body.iter() if child is not body):
             self._leaf(body, "p", markdown.Node("Paragraph", 0, 0))  # TEI's body needs a block
-        return body
 
     def _div(self, parent, kind: str, start: int):
         div = sub(parent, "div", {"type": kind, "xml:id": self.ids.block("div", start)})
@@ -257,8 +259,7 @@ class _Body:
 
     def _leaf(self, parent, tag: str, node: markdown.Node, attrib: dict | None = None):
         element = sub(parent, tag, {**(attrib or {}), "xml:id": self.ids.block(tag, node.start)})
-        for child in node.children:
-            self.inline(element, child)
+        self.inlines(element, node.children)
         self.spans.append((node.start, node.end, element.get(f"{{{XML_NS}}}id")))
         return element
 
@@ -326,6 +327,23 @@ class _Body:
                 for cell in row.children:
                     self._leaf(row_el, "cell", cell)
 
+    def inlines(self, parent, nodes: list[markdown.Node]) -> None:
+        """`nodes` mapped into `parent`, a run of text with no page break in it appended in one
+        piece: lxml copies an element's whole text on every append, so a paragraph of 100 000
+        `[` (each a text node to the parser) appended node by node takes quadratic time."""
+        run: list[str] = []
+        for node in nodes:
+            if node.kind in _INLINE_TEXT and not (self.page_breaks and
+                                                  self.page_breaks[-1][0] < node.end):
+                run.append("\n" if node.kind == "SoftBreak" else node.text)
+                continue
+            if run:
+                _append_text(parent, "".join(run))
+                run = []
+            self.inline(parent, node)
+        if run:
+            _append_text(parent, "".join(run))
+
     def inline(self, parent, node: markdown.Node) -> None:
         kind = node.kind
         self._pb(parent, node.start)
@@ -354,14 +372,12 @@ class _Body:
         elif kind in ("Emphasis", "Strong", "Strikethrough"):
             rend = {"Emphasis": "italic", "Strong": "bold", "Strikethrough": "strikethrough"}[kind]
             element = sub(parent, "hi", {"rend": rend})
-            for child in node.children:
-                self.inline(element, child)
+            self.inlines(element, node.children)
         elif kind == "Link":
             # A lost target is an empty one by now (the links stage recorded it); TEI allows a
             # <ref> without @target, which says exactly that: a reference whose target is unknown.
             element = sub(parent, "ref", {"target": node.dest} if node.dest else None)
-            for child in node.children:
-                self.inline(element, child)
+            self.inlines(element, node.children)
         elif kind == "Image":
             element = sub(parent, "figure")
             if node.dest:
@@ -369,8 +385,7 @@ class _Body:
             desc = sub(element, "figDesc")  # no <pb/> allowed in it: they follow the figure
             _append_text(desc, node.visible())
         else:
-            for child in node.children:
-                self.inline(parent, child)
+            self.inlines(parent, node.children)
 
     def targets(self):
         """A function from a repaired-text offset to the id of the block element there."""

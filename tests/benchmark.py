@@ -24,6 +24,17 @@ its own and also reported, and the linearity and memory targets are judged on wh
 adds above it. Linearity compares one file of 10 S with its ten S-sized parts run one by one, so
 that the content is the same on both sides, and is judged on CPU time, which waiting for a core
 shared with other work does not inflate.
+
+Scaling (the batch engines) is the exception to pinning: `pipeline run -j1` against `-j2` and
+against a Dask cluster of two workers on loopback, over 200 files of 8 to 64 KB, on wall time (the
+workers' CPU time is not the runner's children's to count). Targets: 2 cores at least 1.8x one;
+per-file time linear in size; peak memory per worker (from the run report) under 10x the largest
+file above start-up; Dask outputs byte-identical to the local ones.
+
+Pathological inputs (what makes a naive parser or regex backtrack: 100 000 `[` in a row, brackets
+nested 100 000 deep, a 20 MB line, a million blank lines, 100 000 lines of `_`, `#`, `>` …) are
+each run at n and 10 n, as markdown (`.md`) and as text whose kind is read from it (`.txt`), one
+`pipeline run` each; target: 10 n in at most 11x the CPU time of n, above start-up.
 """
 
 from __future__ import annotations
@@ -552,6 +563,160 @@ def mark(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
+# --------------------------------------------------------------------------------------------
+# Scaling: a corpus of many files, on one core and on two, and on a Dask cluster
+# --------------------------------------------------------------------------------------------
+
+# Many small dumps of four sizes, each twice the one before, so that the per-file times also say
+# whether time grows with size alone (per-file costs would show as small files being slower).
+SCALING_FILES = 200
+SCALING_SIZES = (8 * KB, 16 * KB, 32 * KB, 64 * KB)
+TARGET_TWO_CORES = 1.8  # -j2 at least 1.8x as fast as -j1
+
+
+def build_many(folder: Path) -> Path:
+    sample = Sample(SAMPLE.read_text(encoding="utf-8"))
+    folder.mkdir()
+    for i in range(SCALING_FILES):
+        lang, size = LANGS[i % len(LANGS)], SCALING_SIZES[i % len(SCALING_SIZES)]
+        (folder / f"many_{i:03d}_{lang}.md").write_text(
+            dump(f"{SEED}-many-{i}", lang, size, sample), encoding="utf-8")
+    return folder
+
+
+def timed_run(inputs: Path, out: Path, *options: str) -> dict:
+    """Wall time of one `pipeline run`, not pinned (its parallelism is what is measured), with
+    its run report (per-file seconds, the peak memory of each worker)."""
+    report = out.with_suffix(".report.json")
+    command = [*pipeline_cmd(inputs, out), "--force", "--report", str(report), *options]
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise Broken(f"{' '.join(command)}: took more than {TIMEOUT} s") from None
+    wall = time.perf_counter() - start
+    if done.returncode:
+        raise Broken(f"{' '.join(command)} exited with {done.returncode}:\n{done.stderr[-2000:]}")
+    return {"wall": wall, "report": json.loads(report.read_text(encoding="utf-8"))}
+
+
+def scaling(workdir: Path, repeats: int, startup_rss: int) -> None:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if cores < 2:
+        print("\nScaling: skipped, this process may use only one core")
+        return
+    print("running the scaling runs (many files: -j1, -j2, a Dask cluster of 2 workers) …",
+          flush=True)
+    many = build_many(workdir / "many")
+    files = list(many.iterdir())
+    corpus_bytes, largest = size_of(files), max(p.stat().st_size for p in files)
+    out = workdir / "out-many"
+
+    def best(tag: str, *options: str) -> dict:
+        return min((timed_run(many, out / tag, *options) for _ in range(repeats)),
+                   key=lambda r: r["wall"])
+
+    one, two = best("j1", "-j1"), best("j2", "-j2")
+    from dask.distributed import LocalCluster  # in the benchmark's own process: loopback only
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address="127.0.0.1:0") as cluster:
+        on_dask = best("dask", "--engine", "dask", "--scheduler", cluster.scheduler_address)
+
+    def tree(folder: Path) -> dict:
+        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    identical = tree(out / "j2") == tree(out / "dask")
+
+    # Per file, from the one-core run: seconds per MB in each size class.
+    per_mb = {}
+    for size in SCALING_SIZES:
+        docs = [d for d in one["report"]["documents"]
+                if SCALING_SIZES[int(Path(d["file"]).stem.split("_")[1]) % len(SCALING_SIZES)]
+                == size]
+        per_mb[size] = sum(d["seconds"] for d in docs) / (sum(d["bytes"] for d in docs) / MB)
+    small, big = SCALING_SIZES[0], SCALING_SIZES[-1]
+    growth = per_mb[big] * big / (per_mb[small] * small)
+    factor = big / small
+
+    speedup = one["wall"] / two["wall"]
+    print(f"\nScaling ({SCALING_FILES} files, {mb(corpus_bytes)}, largest {largest / KB:.0f} KB; "
+          f"wall time, not pinned, best of {repeats}):")
+    for name, result in (("pipeline run -j1", one), ("pipeline run -j2", two),
+                         ("pipeline run --engine dask (2 workers)", on_dask)):
+        print(f"  {name:<40} {result['wall']:6.2f} s {corpus_bytes / result['wall'] / MB:6.2f} "
+              f"MB/s   peak per worker {result['report']['peak_memory_per_worker'] / MB:6.1f} MB")
+    print(f"  {mark(speedup >= TARGET_TWO_CORES)}  2 cores ≥ {TARGET_TWO_CORES}x one core: "
+          f"{speedup:.2f}x")
+    print(f"  {mark(growth <= TARGET_LINEAR_SLACK * factor)}  per-file time linear in size: a "
+          f"{big // KB} KB file takes {growth:.1f}x a {small // KB} KB one (≤ "
+          f"{TARGET_LINEAR_SLACK * factor:.1f}x; seconds per MB by size: "
+          + ", ".join(f"{s // KB} KB {per_mb[s]:.2f}" for s in SCALING_SIZES) + ")")
+    added = two["report"]["peak_memory_per_worker"] - startup_rss
+    print(f"  {mark(added < TARGET_MEMORY_FACTOR * largest)}  peak memory per worker bounded: "
+          f"-j2 workers {added / MB:+.1f} MB above start-up vs {TARGET_MEMORY_FACTOR:.0f}x the "
+          f"largest file {TARGET_MEMORY_FACTOR * largest / MB:.1f} MB")
+    print(f"  {mark(identical)}  Dask outputs byte-identical to the local ones; Dask "
+          f"{on_dask['wall'] / two['wall']:.2f}x the time of -j2 (client start-up and scheduling "
+          "included)")
+
+
+# --------------------------------------------------------------------------------------------
+# Pathological inputs
+# --------------------------------------------------------------------------------------------
+
+# (what, the text of n units, n): each is run at n and 10 n units. tests/test_hostile.py runs the
+# same list at small sizes in the suite.
+PATHOLOGICAL = [
+    ("`[` in a row", lambda n: "[" * n, 10_000),
+    ("`*` in a row", lambda n: "*" * n, 10_000),
+    ("`](` in a row", lambda n: "](" * n, 10_000),
+    ("nested `[[…]]`", lambda n: "[" * n + "x" + "]" * n, 10_000),
+    ("nested `((…))`", lambda n: "(" * n + "x" + ")" * n, 10_000),
+    ("one line of words", lambda n: "word " * n, 400_000),
+    ("a line of `- `", lambda n: "- " * n, 100_000),
+    ("blank lines", lambda n: "a" + "\n" * n + "b\n", 100_000),
+    ("`_` lines", lambda n: "_\n" * n, 10_000),
+    ("`` ` `` lines", lambda n: "`\n" * n, 10_000),
+    ("`<` lines", lambda n: "<\n" * n, 10_000),
+    ("`#` lines", lambda n: "#\n" * n, 10_000),
+    ("`>` lines", lambda n: ">\n" * n, 10_000),
+    ("one-word lines", lambda n: "Word.\n" * n, 10_000),
+    ("`&amp;` among words", lambda n: "w &amp; " * n, 10_000),
+    ("a word of soft hyphens", lambda n: "a\u00ad" * n, 10_000),
+    ("words cut by breaks", lambda n: "wo-\n\nrd " * n, 10_000),
+]
+PATHOLOGICAL_FACTOR = 10
+PATHOLOGICAL_NOISE = 0.1  # seconds
+
+
+def pathological(workdir: Path, startup: dict) -> None:
+    print("running the pathological inputs (n and 10 n of each, .md and .txt) …", flush=True)
+    folder = workdir / "pathological"
+    folder.mkdir()
+    rows, linear = [], True
+    for k, (what, text, n) in enumerate(PATHOLOGICAL):
+        for suffix in (".md", ".txt"):
+            runs = []
+            for units in (n, PATHOLOGICAL_FACTOR * n):
+                path = folder / f"{k:02d}-{units}{suffix}"
+                path.write_text(text(units), encoding="utf-8")
+                result = measure([pipeline_cmd(path, workdir / "out-pathological")],
+                                 f"{what} ({units}{suffix})")
+                runs.append((path.stat().st_size, max(1e-3, result["cpu"] - startup["cpu"]),
+                             result["maxrss"]))
+            (small, small_s, _), (large, large_s, peak) = runs
+            # Start-up varies by a few hundredths of a second: what is that small says nothing.
+            ok = large_s <= TARGET_LINEAR_SLACK * PATHOLOGICAL_FACTOR * small_s + PATHOLOGICAL_NOISE
+            linear &= ok
+            rows.append(f"  {mark(ok)}  {what:<22} {suffix:<4} {small / MB:7.3f} MB "
+                        f"{small_s:6.2f} s  {large / MB:7.3f} MB {large_s:6.2f} s  "
+                        f"{large_s / small_s:5.1f}x  peak {peak / MB:6.1f} MB")
+    print(f"\nPathological inputs (CPU seconds above start-up; n, then {PATHOLOGICAL_FACTOR} n; "
+          f"PASS: at most {TARGET_LINEAR_SLACK * PATHOLOGICAL_FACTOR:.0f}x, "
+          f"+{PATHOLOGICAL_NOISE} s):")
+    print("\n".join(rows))
+    print(f"  {mark(linear)}  every pathological input in linear time")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep", type=Path, help="build the corpus in this (new) folder and "
@@ -713,6 +878,8 @@ def run(workdir: Path, repeats: int) -> int:
           f"of it: {scan:.2f} s (`--stage encoding` above start-up, with decoding and writing) vs "
           f"ftfy.fix_text over the whole text {whole['clean']:.2f} s (in process; "
           f"{whole['heavy']:.2f} s on the damaged one)")
+    scaling(workdir, repeats, startup["maxrss"])
+    pathological(workdir, startup)
     waited = [what for what, r in MEASURED if r["wall"] > 1.15 * r["cpu"] + 0.05]
     if waited:
         print(f"\nnote: the machine was busy (wall time well above CPU time) during "

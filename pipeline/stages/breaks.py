@@ -347,7 +347,9 @@ def _lines(block: markdown.Node):
     A line wholly in bold or italics is a line of its own: a title the converter ran into the
     paragraph, a caption, a quoted line, which the headings and structure stages judge.
     """
-    lines, tops, breaks = [""], [[]], []
+    # Each line's pieces, joined at the end: `+=` on a list's string copies the line so far, for
+    # every piece of a paragraph of 100 000 one-character pieces.
+    lines, tops, breaks = [[]], [[]], []
 
     def visit(nodes, top):
         for k, node in enumerate(nodes):
@@ -355,7 +357,7 @@ def _lines(block: markdown.Node):
                 if node.kind == "SoftBreak":
                     breaks.append((len(lines) - 1, nodes[k - 1] if k else None, node,
                                    nodes[k + 1] if k + 1 < len(nodes) else None))
-                lines.append("")
+                lines.append([])
                 tops.append([])
                 continue
             if top and not (node.kind == "Text" and not node.text.strip()):
@@ -363,7 +365,7 @@ def _lines(block: markdown.Node):
             if node.children:
                 visit(node.children, False)
             else:
-                lines[-1] += node.visible()
+                lines[-1].append(node.visible())
 
     inline = []
     for child in block.children:
@@ -371,6 +373,7 @@ def _lines(block: markdown.Node):
             break  # a list item's nested list or paragraphs: blocks of their own
         inline.append(child)
     visit(inline, True)
+    lines = ["".join(pieces) for pieces in lines]
     styled = [len(nodes) == 1 and nodes[0].kind in ("Strong", "Emphasis") and
               "\n" not in nodes[0].visible() for nodes in tops]
     return lines, styled, breaks
@@ -455,9 +458,12 @@ def _soft_hyphens(text: str, root: markdown.Node):
             continue
         if node.kind == "Text" and SOFT_HYPHEN in node.text:
             for word in _WORD_WITH_SOFT_HYPHENS.finditer(text, node.start, node.end):
+                # Every mark's reason names the word: a word of 10 000 marks, named whole in each
+                # of them, would take quadratic time and space.
+                shown = word.group(0).replace(SOFT_HYPHEN, "")
+                shown = shown if len(shown) <= 40 else shown[:40] + "…"
                 for mark in regex.finditer(SOFT_HYPHEN + "+", word.group(0)):
                     yield Edit(word.start() + mark.start(), word.start() + mark.end(), "",
-                               "drop_soft_hyphen", f"a soft hyphen (U+00AD) inside "
-                               f"{word.group(0).replace(SOFT_HYPHEN, '')!r} only marks where a "
-                               "line may break the word; it is no letter of it")
+                               "drop_soft_hyphen", f"a soft hyphen (U+00AD) inside {shown!r} "
+                               "only marks where a line may break the word; it is no letter of it")
         yield from _soft_hyphens(text, node)

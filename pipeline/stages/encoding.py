@@ -77,6 +77,7 @@ _SUSPECT = re.compile(
 _LOST_NBSP = re.compile("\u00c3 ")
 _MARKDOWN_SYNTAX = frozenset("<>*_#[]`\\|~")
 _WORDS_WITH_SPACE = re.compile(r"\S+\s*|\s+")
+_DIFFERENCE_LIMIT = 40_000  # pairs of items SequenceMatcher may compare: 200 words by 200
 _NFC_RULE = ("normalize_unicode_nfc", "decomposed characters composed (Unicode NFC)")
 # ftfy's own steps that are one of our rules; every other step is part of undoing mojibake.
 _STEP_RULES = {"unescape_html": "unescape_html", "fix_c1_controls": "fix_c1_controls",
@@ -96,7 +97,7 @@ def propose(text: str, context: Context) -> Proposal:
     >>> propose(typography, Context.of(typography, "fr")).edits
     []
     """
-    edits = [*_byte_order_marks(text), *_newlines(text)]
+    edits = [*_byte_order_marks(text), *_noncharacters(text), *_newlines(text)]
     by_line = {start: list(_ftfy_edits(start, line, lost_nbsp=False))
                for start, line in _suspect_lines(text, _SUSPECT)}
     if any(edit.rule == "fix_mojibake" for line_edits in by_line.values() for edit in line_edits):
@@ -113,6 +114,19 @@ def _byte_order_marks(text: str):
         where = "at the start of the text" if match.start() == 0 else "inside the text"
         yield Edit(match.start(), match.end(), "", "remove_byte_order_mark",
                    f"a byte order mark {where} is an encoding artefact, not text")
+
+
+def _noncharacters(text: str):
+    r"""U+FFFE and U+FFFF, which ftfy keeps but XML 1.0 forbids: no TEI could carry them.
+
+    >>> [(e.start, e.rule) for e in _noncharacters("a￾b￿")]
+    [(1, 'remove_control_chars'), (3, 'remove_control_chars')]
+    """
+    for match in re.finditer("[￾￿]", text):
+        yield Edit(match.start(), match.end(), "", "remove_control_chars",
+                   f"U+{ord(match.group()):04X} is a Unicode noncharacter, which no text means "
+                   "(a byte order mark read in the wrong byte order, a program's end-of-data "
+                   "marker) and XML cannot carry")
 
 
 def _newlines(text: str):
@@ -195,10 +209,7 @@ def _changed_places(a: str, b: str) -> list[list[int]]:
     places: list[list[int]] = []
     words_a, words_b = _WORDS_WITH_SPACE.findall(a), _WORDS_WITH_SPACE.findall(b)
     starts_a, starts_b = _starts(words_a), _starts(words_b)
-    for tag, w1, w2, v1, v2 in SequenceMatcher(None, words_a, words_b,
-                                               autojunk=False).get_opcodes():
-        if tag == "equal":
-            continue
+    for w1, w2, v1, v2 in _differences(words_a, words_b):
         # Mojibake keeps the number of words: diff them pair by pair, not as one long run.
         if w2 - w1 == v2 - v1:
             ranges = [(starts_a[w], starts_a[w + 1], starts_b[v], starts_b[v + 1])
@@ -206,16 +217,35 @@ def _changed_places(a: str, b: str) -> list[list[int]]:
         else:
             ranges = [(starts_a[w1], starts_a[w2], starts_b[v1], starts_b[v2])]
         for a0, a1, b0, b1 in ranges:
-            for tag2, i1, i2, j1, j2 in SequenceMatcher(None, a[a0:a1], b[b0:b1],
-                                                        autojunk=False).get_opcodes():
-                if tag2 == "equal":
-                    continue
+            for i1, i2, j1, j2 in _differences(a[a0:a1], b[b0:b1]):
                 i1, i2, j1, j2 = a0 + i1, a0 + i2, b0 + j1, b0 + j2
                 if places and i1 == places[-1][1] and j1 == places[-1][3]:
                     places[-1][1], places[-1][3] = i2, j2
                 else:
                     places.append([i1, i2, j1, j2])
     return places
+
+
+def _differences(a, b) -> list[tuple[int, int, int, int]]:
+    """The (a_start, a_end, b_start, b_end) of the parts where sequences `a` and `b` differ.
+
+    Equal ends are set aside first; SequenceMatcher, whose time grows with the product of the
+    lengths (and with their cube on repetitions: `w &amp; ` a thousand times took 30 s), aligns
+    only a middle of bounded size, and a longer middle is one part.
+
+    >>> _differences("a&amp;b&amp;c", "a&b&c")
+    [(2, 6, 2, 2), (8, 12, 4, 4)]
+    >>> _differences("&amp;" * 100, "&" * 100)
+    [(1, 500, 1, 100)]
+    """
+    head = _common_prefix(a, b)
+    tail = _common_prefix(a[head:][::-1], b[head:][::-1])
+    a_end, b_end = len(a) - tail, len(b) - tail
+    if (a_end - head) * (b_end - head) > _DIFFERENCE_LIMIT:
+        return [(head, a_end, head, b_end)]
+    return [(head + i1, head + i2, head + j1, head + j2) for tag, i1, i2, j1, j2 in
+            SequenceMatcher(None, a[head:a_end], b[head:b_end], autojunk=False).get_opcodes()
+            if tag != "equal"]
 
 
 def _starts(pieces: list[str]) -> list[int]:

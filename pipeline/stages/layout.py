@@ -15,6 +15,7 @@ its evidence; where the evidence is weak the lines stay one paragraph.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import regex
@@ -129,8 +130,9 @@ def propose(text: str, context: Context) -> Proposal:
             doubts.append(Doubt(block[0].start, end, "keep_table_verbatim",
                                 f"{why}; its rows and cells were not understood"))
             continue
+        indent = min(line.indent for line in block)  # found once: _split asks for every line
         splits = {i: why for i in range(len(block) - 1)
-                  if (why := _split(block, i, width, titles, run_ons))}
+                  if (why := _split(block, i, width, titles, run_ons, indent))}
         for i, line in enumerate(block):
             starts = i == 0 or i - 1 in splits
             edits.extend(_line_edits(line, block[i - 1] if i else None, starts,
@@ -162,9 +164,10 @@ _CELL_WORDS, _CELL_RUN = 4, 6
 
 def _cell_runs(blocks: list[list[_Line]]):
     """Runs of blocks of a few words each: table cells pdftotext wrote one per line."""
-    def cell(block):
+    def cell(block):  # a few words that end no sentence (a colon introduces the table)
         words = sum(len(line.stripped.split()) for line in block)
-        return words <= _CELL_WORDS and sum(len(line.stripped) for line in block) <= 40
+        return words <= _CELL_WORDS and sum(len(line.stripped) for line in block) <= 40 and \
+            not _ends_sentence(block[-1])
     run = []
     for block in [*blocks, None]:
         if block is not None and cell(block):
@@ -230,8 +233,8 @@ def _ends_sentence(line: _Line) -> bool:
 
 
 def _split(block: list[_Line], i: int, width: int | None, titles: dict,
-           run_ons: set[int]) -> str | None:
-    """Why a paragraph ends after line `i` of `block`, or None."""
+           run_ons: set[int], indent: int) -> str | None:
+    """Why a paragraph ends after line `i` of `block` (whose least indent is `indent`), or None."""
     line, following = block[i], block[i + 1]
     if following.start in run_ons:
         return None
@@ -248,7 +251,6 @@ def _split(block: list[_Line], i: int, width: int | None, titles: dict,
     if width and len(line.stripped) < 0.75 * width:
         return (f"the line ends a sentence {len(line.stripped)} characters long, where the "
                 f"text's lines run to {width}, and the next starts one: a paragraph end")
-    indent = min(other.indent for other in block)
     if following.indent >= indent + 2 and line.indent == indent:
         return (f"the line ends a sentence and the next is indented by {following.indent} "
                 f"spaces: a paragraph's first line")
@@ -421,7 +423,7 @@ _INLINE = regex.compile(
     r"|(?<![\p{L}\p{N}])_+(?=\S)|(?<=\S)_+(?![\p{L}\p{N}])"  # `_` outside words
     r"|<(?=[A-Za-z/!?])"
     r"|&(?=#?\w+;)"
-    r"|!?\[(?=[^\]\n]*\][(\[:])")
+    r"|!?\[")  # only when the first `]` after it opens a target (`](`, `][`, `]:`): see below
 
 
 def _escapes(line: _Line, content: int, opening: bool):
@@ -439,11 +441,19 @@ def _escapes(line: _Line, content: int, opening: bool):
                    "be read as markdown")
     # A web address is a link to itself (the links stage makes it one); its `_` and `~` stay.
     addresses = [m.span() for m in BARE_URL.finditer(text, offset)]
+    # Where each `]` is, found once: a lookahead from every `[` to its first `]` would read a
+    # line of 100 000 `[` 100 000 times.
+    closers = [m.start() for m in regex.finditer(r"\]", text)]
     for match in _INLINE.finditer(text, offset):
         at = line.start + match.start()
-        if at in seen or any(a <= match.start() < b for a, b in addresses):
+        address = bisect_right(addresses, (match.start(), len(text))) - 1
+        if at in seen or address >= 0 and match.start() < addresses[address][1]:
             continue
         run = match.group()
+        if run[-1] == "[":
+            k = bisect_left(closers, match.end())
+            if k == len(closers) or text[closers[k] + 1:closers[k] + 2] not in ("(", "[", ":"):
+                continue
         escaped = "".join("\\" + ch for ch in run) if run[0] in "`*~_" else "\\" + run
         yield Edit(at, at + len(run), escaped, "escape_markup",
                    f"{run!r} would be read as markdown, not text")

@@ -12,6 +12,8 @@ what they enclose depends on the language: French spaces « », German closes wi
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+
 import regex
 
 from pipeline import markdown
@@ -89,7 +91,29 @@ def propose(text: str, context: Context) -> Proposal:
             edits.extend(_bare_urls(text, node))
         if node.kind == "Paragraph":
             doubts.extend(_whole_line_links(text, node))
-    return Proposal(edits, doubts)
+    return Proposal(_first_of_overlapping(edits), doubts)
+
+
+def _first_of_overlapping(edits: list[Edit]) -> list[Edit]:
+    """The edits in the order the rules proposed them, less any that touches characters an
+    earlier one already changed: a link mended across a break also removes the space after it,
+    which the rule for spaces in running text finds again.
+
+    >>> a, b = Edit(5, 6, "", "x", ""), Edit(5, 6, "", "y", "")
+    >>> _first_of_overlapping([a, b, Edit(7, 7, "<", "z", "")]) == [a, Edit(7, 7, "<", "z", "")]
+    True
+    """
+    kept: list[Edit] = []
+    spans: list[tuple[int, int]] = []  # of the kept edits, sorted
+    for edit in edits:
+        i = bisect_left(spans, (edit.start, edit.start))
+        neighbours = spans[max(0, i - 1):i + 1]
+        if any(start < edit.end and edit.start < end or start == end == edit.start == edit.end
+               or (start, end) == (edit.start, edit.end) for start, end in neighbours):
+            continue
+        insort(spans, (edit.start, edit.end))
+        kept.append(edit)
+    return sorted(kept)
 
 
 _WHOLE_LINE_WORDS = 5

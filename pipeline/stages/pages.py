@@ -73,8 +73,10 @@ def propose(text: str, context: Context) -> Proposal:
     edits = []
     content = [(p, lines.content(p)) for p in pages]
     content = [(p, span) for p, span in content if span is not None]
-    if not content:
-        return Proposal([], [])
+    if not content:  # only furniture on every page: it stays text, but no form feed may stay
+        return Proposal([Edit(feed.start(), feed.end(), "\n\n", "mark_page_break",
+                              "a form feed between pages that hold nothing but what recurs on "
+                              "them") for feed in regex.finditer("\f", text)], [])
     first, (first_start, _) = content[0]
     if first.top or "\f" in text[:first_start] or text[:first_start].strip():
         edits.append(Edit(0, first_start, "", "remove_page_furniture",
