@@ -253,6 +253,10 @@ def _verify(args) -> int:
     except InputError as error:
         _fail(str(error))
         return 1
+    except Exception as error:  # a bug must not print a traceback
+        _fail(f"{args.raw}: internal error ({type(error).__name__}: {error}); please report it "
+              "with this file")
+        return 1
     for check in checks:
         print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
     return 0 if all(check.ok for check in checks) else 1

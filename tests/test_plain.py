@@ -107,3 +107,23 @@ def test_table_cells_one_per_line_are_kept_verbatim_and_flagged(tmp_path):
     doubts = root.findall(".//t:listAnnotation[@type='doubts']/t:note", NS)
     assert [d.get("n") for d in doubts] == ["fence_table_cells"]
     assert all(check.ok for check in verify.verify(raw, out))
+
+
+def test_footnotes_at_page_feet_become_notes_and_the_sentence_goes_on(tmp_path):
+    text = ("El archivo municipal se fundó en 1931,1 cuando el concejo reunió los papeles de la\n"
+            "secretaría y los del antiguo pósito.2 La primera sede fue el convento, donde\n\n"
+            "1 Acta del concejo de 3 de marzo de 1931.\n2 El pósito guardaba el grano de la villa\n"
+            "desde el siglo XVI.\n\n7\n\fpermaneció hasta 1960.\n\n8\n\f")
+    raw, out, root = _tei(tmp_path, "notas.txt", text)
+    assert errors(out.read_bytes()) == []
+    assert all(check.ok for check in verify.verify(raw, out))
+    body = root.find(".//t:body", NS)
+    paragraph = body.find(".//t:p", NS)
+    assert "".join(paragraph.itertext()).endswith("el convento, donde permaneció hasta 1960.")
+    notes = body.findall(".//t:note[@place='foot']", NS)
+    assert ["".join(n.itertext()) for n in notes] == [
+        "Acta del concejo de 3 de marzo de 1931.",
+        "El pósito guardaba el grano de la villa desde el siglo XVI."]
+    anchors = paragraph.findall("t:ref[@type='noteAnchor']", NS)
+    assert [a.get("target") for a in anchors] == [
+        "#" + n.get("{http://www.w3.org/XML/1998/namespace}id") for n in notes]

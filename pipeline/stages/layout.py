@@ -426,6 +426,9 @@ _INLINE = regex.compile(
     r"|!?\[")  # only when the first `]` after it opens a target (`](`, `][`, `]:`): see below
 
 
+_FOOTNOTE = regex.compile(r"\[\^[^\]\s]+\]")
+
+
 def _escapes(line: _Line, content: int, opening: bool):
     text = line.text
     offset = content - line.start
@@ -454,6 +457,8 @@ def _escapes(line: _Line, content: int, opening: bool):
             k = bisect_left(closers, match.end())
             if k == len(closers) or text[closers[k] + 1:closers[k] + 2] not in ("(", "[", ":"):
                 continue
+            if _FOOTNOTE.match(text, match.start()):
+                continue  # a footnote the pages stage made of a page's foot (`[^3]`)
         escaped = "".join("\\" + ch for ch in run) if run[0] in "`*~_" else "\\" + run
         yield Edit(at, at + len(run), escaped, "escape_markup",
                    f"{run!r} would be read as markdown, not text")

@@ -29,6 +29,12 @@ RULES = {
                        "numbers around it; the TEI keeps it as <pb/>, and the text on both sides "
                        "becomes two blocks, which the breaks stage joins when the sentence goes "
                        "on.",
+    "mark_footnote": "A block at a page's foot whose lines open with numbers (1, 2, or ¹, ²) "
+                     "that the page's text carries as note marks (glued to a word or after "
+                     "punctuation: 'archivo.1') is that page's footnotes: each mark becomes a "
+                     "footnote reference and each note moves to the end of the text as its "
+                     "footnote (the TEI's <note place=\"foot\">), so that the page's last "
+                     "paragraph can go on across the page.",
     "remove_page_furniture": "Running heads and page numbers above the first page's text or "
                              "below the last page's, and a form feed that ends the text, are "
                              "removed.",
@@ -77,6 +83,23 @@ def propose(text: str, context: Context) -> Proposal:
         return Proposal([Edit(feed.start(), feed.end(), "\n\n", "mark_page_break",
                               "a form feed between pages that hold nothing but what recurs on "
                               "them") for feed in regex.finditer("\f", text)], [])
+    notes = []  # (label, text) of the footnotes moved to the end, in order
+    footnotes = [_footnotes(text, start, end) for _, (start, end) in content]
+    # Notes numbered page by page repeat their marks: the page tells them apart.
+    repeated = Counter(mark for found in footnotes if found for mark, _, _ in found[2])
+    for k, ((page, (start, end)), found) in enumerate(zip(content, footnotes)):
+        if not found:
+            continue
+        body_end, block_end, marks = found
+        for mark, anchor, note_text in marks:
+            label = mark if repeated[mark] == 1 else f"{page.number or k + 1}-{mark}"
+            edits.append(Edit(anchor, anchor + len(mark), f"[^{label}]", "mark_footnote",
+                              f"the mark {mark!r} in the text refers to the note at the foot "
+                              f"of its page: {note_text[:60]!r}"))
+            notes.append((label, note_text))
+        edits.append(Edit(body_end, block_end, "", "mark_footnote",
+                          f"{len(marks)} footnote{'s' * (len(marks) > 1)} at the foot of the "
+                          "page, moved to the end of the text"))
     first, (first_start, _) = content[0]
     if first.top or "\f" in text[:first_start] or text[:first_start].strip():
         edits.append(Edit(0, first_start, "", "remove_page_furniture",
@@ -87,10 +110,60 @@ def propose(text: str, context: Context) -> Proposal:
                           _why(text, end, start, "at the page break") +
                           (f"; page {numbers[-1]} begins" if numbers[-1] else "")))
     last, (_, last_end) = content[-1]
-    if last.bottom or "\f" in text[last_end:] or text[last_end:].strip():
+    tail = text[last_end:]
+    if last.bottom or "\f" in tail or tail.strip() and not notes:
         edits.append(Edit(last_end, len(text), "\n", "remove_page_furniture",
                           _why(text, last_end, len(text), "below the last page's text")))
-    return Proposal(edits, [])
+        tail = "\n"
+    if notes:
+        moved = "\n\n".join(f"[^{label}]: {note}" for label, note in notes)
+        edits.append(Edit(len(text), len(text), ("\n" if tail.endswith("\n") else "\n\n")
+                          + moved + "\n", "mark_footnote",
+                          f"the {len(notes)} footnotes of the pages, as footnotes of the text"))
+    return Proposal(sorted(edits), [])
+
+
+# A footnote's mark: a number the text has glued to a word or punctuation (pdftotext writes a
+# superscript as a plain digit), or a superscript digit.
+_NOTE_LINE = regex.compile(r"^[ \t]*([0-9]{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})[ \t]+(\S.*)$")
+
+
+def _anchor(mark: str) -> regex.Pattern:
+    return regex.compile(rf"(?<=[\p{{L}}\p{{Pe}}\p{{Pf}}.,;:!?\"'])({regex.escape(mark)})"
+                         r"(?![\d\p{L}])")
+
+
+def _footnotes(text: str, start: int, end: int):
+    """(end of the page's text, end of its notes, [(mark, anchor offset, note)]) when the page's
+    last block is its footnotes: lines that open with marks counting up, each mark found in the
+    text above it, in order. None otherwise."""
+    block_start = text.rfind("\n\n", start, end)
+    if block_start < 0:
+        return None
+    lines = text[block_start + 2:end].split("\n")
+    marks, current = [], None
+    for line in lines:
+        match = _NOTE_LINE.match(line)
+        if match and (current is None or _value(match.group(1)) == _value(current[0]) + 1):
+            current = [match.group(1), match.group(2).strip()]
+            marks.append(current)
+        elif current is not None and line.strip():
+            current[1] += " " + line.strip()
+        elif current is None:
+            return None
+    body_end = len(text[:block_start].rstrip()) if block_start > start else start
+    found, search_from = [], start
+    for mark, note in marks:
+        anchor = _anchor(mark).search(text, search_from, body_end)
+        if anchor is None:
+            return None
+        found.append((mark, anchor.start(), note))
+        search_from = anchor.end()
+    return (body_end, end, found) if found else None
+
+
+def _value(mark: str) -> int:
+    return int(mark.translate(str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")))
 
 
 def breaks(text: str) -> list[tuple[int, str | None]]:
