@@ -530,7 +530,9 @@ def best_of(commands, what: str, repeats: int) -> dict:
 
 
 def pipeline_cmd(inputs: Path, out: Path, stage: str | None = None) -> list[str]:
-    return [PYTHON, "-m", "pipeline", "run", str(inputs), "--out", str(out),
+    # One process (the one-core figures), and every dump cleaned on every repeat: a run that
+    # resumed would skip the dumps the previous repeat wrote and measure nothing.
+    return [PYTHON, "-m", "pipeline", "run", str(inputs), "--out", str(out), "-j1", "--force",
             *(["--stage", stage] if stage else [])]
 
 
