@@ -209,10 +209,10 @@ def _run(args) -> int:
 
 
 def _input_kind_option(command) -> None:
-    command.add_argument("--input-kind", choices=config.CHOICES, metavar="KIND",
-                         help="markdown or plain: how to read the dumps (default: "
-                              "[tool.pipeline] input_kind in pyproject.toml, else auto: "
-                              "read from each dump's text)")
+    command.add_argument("--input-kind", choices=config.CHOICES,
+                         help="how to read the dumps: markdown, plain (text from pdftotext or "
+                              "OCR) or auto (each dump's kind read from its text); default: "
+                              "[tool.pipeline] input_kind in ./pyproject.toml, else auto")
 
 
 def _kind(args) -> str | None:

@@ -17,14 +17,19 @@ CHOICES = ("auto", *KINDS)
 
 def input_kind(project: Path = Path("pyproject.toml")) -> str | None:
     """The input kind the collection forces (`input_kind = "plain"`), or None to read each
-    dump's kind from its text ("auto", the default, also when there is no pyproject.toml)."""
+    dump's kind from its text ("auto", the default, also when there is no pyproject.toml). The
+    file is the one in the folder the command runs in: the project's, as make runs it."""
     try:
         data = tomllib.loads(project.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise InputError(str(project), f"cannot be read as TOML ({error})") from None
-    value = data.get("tool", {}).get("pipeline", {}).get("input_kind", "auto")
+    table = data.get("tool", {})
+    table = table.get("pipeline", {}) if isinstance(table, dict) else None
+    if not isinstance(table, dict):
+        raise InputError(str(project), "[tool.pipeline] is not a table of settings")
+    value = table.get("input_kind", "auto")
     if value not in CHOICES:
         raise InputError(str(project), f"[tool.pipeline] input_kind is {value!r}; it can be "
                                        f"{', '.join(map(repr, CHOICES))}")

@@ -110,7 +110,7 @@ def test_table_cells_one_per_line_are_kept_verbatim_and_flagged(tmp_path):
 
 
 def test_footnotes_at_page_feet_become_notes_and_the_sentence_goes_on(tmp_path):
-    text = ("El archivo municipal se fundó en 1931,1 cuando el concejo reunió los papeles de la\n"
+    text = ("El archivo municipal se fundó en 1931, cuando el concejo1 reunió los papeles de la\n"
             "secretaría y los del antiguo pósito.2 La primera sede fue el convento, donde\n\n"
             "1 Acta del concejo de 3 de marzo de 1931.\n2 El pósito guardaba el grano de la villa\n"
             "desde el siglo XVI.\n\n7\n\fpermaneció hasta 1960.\n\n8\n\f")

@@ -31,10 +31,10 @@ RULES = {
                        "on.",
     "mark_footnote": "A block at a page's foot whose lines open with numbers (1, 2, or ¹, ²) "
                      "that the page's text carries as note marks (glued to a word or after "
-                     "punctuation: 'archivo.1') is that page's footnotes: each mark becomes a "
-                     "footnote reference and each note moves to the end of the text as its "
-                     "footnote (the TEI's <note place=\"foot\">), so that the page's last "
-                     "paragraph can go on across the page.",
+                     "punctuation: 'archivo.1', never '2.1') is that page's footnotes: each "
+                     "mark becomes a footnote reference and each note moves to the end of the "
+                     "text as its footnote (the TEI's <note place=\"foot\">), so that the "
+                     "page's last paragraph can go on across the page.",
     "remove_page_furniture": "Running heads and page numbers above the first page's text or "
                              "below the last page's, and a form feed that ends the text, are "
                              "removed.",
@@ -45,7 +45,7 @@ _LONGEST = 120  # a running head is a short line
 _PAGE_TEXT = 500  # characters a page holds at least, typically: numbered steps are closer
 _PAGE_NUMBER = regex.compile(
     r"^[\p{Pd}\s]*(?:(?:page|pág\.?|página|pagina|seite|s\.|p\.)\s*)?"
-    r"(\d{1,4}|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})"
+    r"(\d{1,4}|(?-i:[ivxlcdm]{1,7}|[IVXLCDM]{1,7}))"
     r"(?:\s*(?:/|of|de|von|sur|di)\s*\d{1,4})?[\p{Pd}\s]*$", regex.IGNORECASE)
 # `file:///…/report.html  3/13`, `Informe anual 12 / 63`: a page count at the end of a line.
 _PAGE_OF = regex.compile(r"(?<!\S)(\d{1,4})\s*/\s*(\d{1,4})\s*$")
@@ -129,8 +129,11 @@ _NOTE_LINE = regex.compile(r"^[ \t]*([0-9]{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,
 
 
 def _anchor(mark: str) -> regex.Pattern:
-    return regex.compile(rf"(?<=[\p{{L}}\p{{Pe}}\p{{Pf}}.,;:!?\"'])({regex.escape(mark)})"
-                         r"(?![\d\p{L}])")
+    # After a digit's point or comma only where a sentence ends there (`en 1950.1 Il…`):
+    # `versions 2.1 and 3.2` are numbers, not marks.
+    escaped = regex.escape(mark)
+    return regex.compile(rf"(?<=[\p{{L}}\p{{Pe}}\p{{Pf}}.,;:!?\"'])(?<!\d[.,])({escaped})"
+                         rf"(?![\d\p{{L}}])|(?<=\d\.)({escaped})(?=\s+\p{{Lu}})")
 
 
 def _footnotes(text: str, start: int, end: int):
@@ -191,7 +194,7 @@ def paginate(text: str, lines: _Lines | None = None) -> list[Page]:
     # Pages counted by their numbered lines end on that line, which is furniture whatever else
     # recurs; form-feed pages have no such line.
     numbered = [] if "\f" in text else _counted_pages(text, lines)
-    bounds = _form_feed_pages(text) if "\f" in text else [(a, b) for a, b, _ in numbered]
+    bounds = _form_feed_pages(text) if "\f" in text else [(a, b) for a, b, _, _ in numbered]
     if len(bounds) < 2:
         return [Page(0, len(text), 0, 0, None)]
     edges = [(lines.edge(start, end, top=True), lines.edge(start, end, top=False))
@@ -204,11 +207,12 @@ def paginate(text: str, lines: _Lines | None = None) -> list[Page]:
     counted = _counting_shapes(edges, recurring)
     pages = []
     for k, ((start, end), (top, bottom)) in enumerate(zip(bounds, edges)):
-        marked = k < len(numbered) and numbered[k][2] is not None
-        top_n = _furniture(top, recurring)
-        bottom_n = marked + _furniture(bottom[::-1][marked:], recurring)
+        where = numbered[k][3] if numbered else None
+        heads, foots = where == "top", where == "bottom"
+        top_n = heads + _furniture(top[heads:], recurring)
+        bottom_n = foots + _furniture(bottom[::-1][foots:], recurring)
         furniture = [*top[:top_n], *bottom[::-1][:bottom_n]]
-        number = str(numbered[k][2]) if marked else \
+        number = str(numbered[k][2]) if where else \
             next((_number(line, counted) for line in furniture if _number(line, counted)), None)
         pages.append(Page(start, end, top_n, bottom_n, number))
     return pages
@@ -236,61 +240,66 @@ def _form_feed_pages(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _counted_pages(text: str, lines: _Lines) -> list[tuple[int, int, int | None]]:
+def _counted_pages(text: str, lines: _Lines) -> list[tuple[int, int, int | None, str | None]]:
     """Pages told by the lines that number them, when no form feed does: a printed footer with
     a page count (`file:///…/report.html  3/13`: the same total, the page growing), or running
     heads and folios whose numbers run on page after page (`9`, `10  Chapter 3. Duties`,
     `3.2. Administrative Duties  11`: left and right pages differ), as PDF-to-markdown converters
-    leave them. A page ends after each such line."""
+    leave them. A page ends after each such line, or begins with it when they head the pages."""
     counts, folios = [], []
     for start, line in lines.all():
-        if len(line) > _LONGEST or not line.strip():
-            continue
+        if len(line) > _LONGEST or not line.strip() or _HEADING.match(line):
+            continue  # a markdown heading ('## 2') numbers a section, not a page
         bare = _bare(line)
         if LABEL.match(bare) and not _PAGE_NUMBER.match(bare):
             continue  # 'Chapter 3', '2.1': a title
         match = _PAGE_OF.search(bare)
         if match and int(match.group(1)) <= int(match.group(2)):
-            counts.append((start + len(line), int(match.group(1)), match.group(2)))
+            counts.append((start, start + len(line), int(match.group(1)), match.group(2)))
             continue
         first = regex.match(r"^(\d{1,4})\b", bare)
         last = regex.search(r"\b(\d{1,4})$", bare)
         if first or last:
-            folios.append((start + len(line), first and int(first.group(1)),
+            folios.append((start, start + len(line), first and int(first.group(1)),
                            last and int(last.group(1)), _shape(line)))
-    totals = Counter(total for _, _, total in counts)
+    totals = Counter(total for _, _, _, total in counts)
     if totals and totals.most_common(1)[0][1] >= 2:
         total = totals.most_common(1)[0][0]
-        ends = [(end, page) for end, page, t in counts if t == total]
-        if _growing(ends):
-            return _bounds(text, ends)
+        found = [(start, end, page) for start, end, page, t in counts if t == total]
+        if _growing(found):
+            return _bounds(text, found)
     return _bounds(text, _folio_run(folios))
 
 
-def _folio_run(folios: list[tuple[int, int | None, int | None, str]]) -> list[tuple[int, int]]:
-    """The lines whose numbers are page numbers: bare numbers, and lines of a shape that recurs
-    with a number at its start or end that grows (the other is a chapter's or an edition's),
-    together counting up one page at a time (a page without a head may skip one), three at
-    least, over pages of a real page's length."""
+def _folio_run(folios: list[tuple[int, int, int | None, int | None, str]]):
+    """The lines whose numbers are page numbers: lines of a shape that recurs with a number at
+    its start or end that grows (the other is a chapter's or an edition's), with bare numbers
+    among them, together counting up one page at a time (a page without a head may skip one),
+    three at least, over pages of a real page's length. Bare numbers alone number sections as
+    often as pages: without a running head beside them they are left alone."""
     by_shape: dict[str, list] = {}
     for folio in folios:
-        by_shape.setdefault(folio[3], []).append(folio)
-    run = []
+        by_shape.setdefault(folio[4], []).append(folio)
+    run, headed = [], False
     for shape, found in by_shape.items():
         if not regex.sub(r"[#*_\s]", "", shape):
-            run.extend((end, first) for end, first, _, _ in found)
+            run.extend((start, end, first) for start, end, first, _, _ in found)
             continue
-        for side in (2, 1):
-            numbered = [(f[0], f[side]) for f in found if f[side] is not None]
+        for side in (3, 2):
+            numbered = [(f[0], f[1], f[side]) for f in found if f[side] is not None]
             if len(found) >= 2 and len(numbered) == len(found) and _growing(numbered):
                 run.extend(numbered)
+                headed = True
                 break
     run.sort()
-    if len(run) < 3 or not _growing(run) or \
-            any(b[1] - a[1] > 2 for a, b in zip(run, run[1:])):
+    if not headed or len(run) < 3 or not _growing(run) or \
+            any(b[2] - a[2] > 2 for a, b in zip(run, run[1:])):
         return []
-    lengths = sorted((b[0] - a[0]) / (b[1] - a[1]) for a, b in zip(run, run[1:]))
+    lengths = sorted((b[0] - a[0]) / (b[2] - a[2]) for a, b in zip(run, run[1:]))
     return run if lengths[len(lengths) // 2] >= _PAGE_TEXT else []
+
+
+_HEADING = regex.compile(r"[ ]{0,3}#{1,6}(?:\s|$)")
 
 
 def _bare(line: str) -> str:
@@ -298,18 +307,29 @@ def _bare(line: str) -> str:
     return regex.sub(r"[*_#`\s]+", " ", line).strip()
 
 
-def _growing(found: list[tuple[int, int]]) -> bool:
-    return all(b[1] > a[1] for a, b in zip(found, found[1:]))
+def _growing(found: list[tuple[int, int, int]]) -> bool:
+    return all(b[2] > a[2] for a, b in zip(found, found[1:]))
 
 
-def _bounds(text: str, ends: list[tuple[int, int]]) -> list[tuple[int, int, int | None]]:
-    """Pages that each end on their numbered line, and the rest of the text after the last."""
-    bounds, start = [], 0
-    for end, number in ends:
-        bounds.append((start, end, number))
+def _bounds(text: str, marks: list[tuple[int, int, int]]):
+    """(start, end, number, where the numbered line is) of each page. The numbered lines head
+    the pages when less text comes before the first than after the last (a page's worth), and
+    then a page begins with its line; else they foot the pages, and a page ends with its line."""
+    if not marks:
+        return []
+    bounds = []
+    if len(text[:marks[0][0]].strip()) < len(text[marks[-1][1]:].strip()):
+        if text[:marks[0][0]].strip():
+            bounds.append((0, marks[0][0], None, None))
+        for (start, _, number), following in zip(marks, [*marks[1:], None]):
+            bounds.append((start, following[0] if following else len(text), number, "top"))
+        return bounds
+    start = 0
+    for _, end, number in marks:
+        bounds.append((start, end, number, "bottom"))
         start = end
-    if bounds and text[start:].strip():
-        bounds.append((start, len(text), None))
+    if text[start:].strip():
+        bounds.append((start, len(text), None, None))
     return bounds
 
 
