@@ -131,3 +131,11 @@ def test_explain_on_a_damaged_note_is_one_line(tmp_path, capsys):
     assert main(["explain", str(damaged)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "line 2: a provenance note without <choice>" in err
+
+
+def test_a_collection_config_that_is_not_a_table_is_one_line(tmp_path, capsys):
+    (tmp_path / "n.md").write_text("Some text.\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool]\npipeline = 1\n")
+    assert main(["run", "n.md", "--out", "a"]) == 1
+    assert capsys.readouterr().err == (
+        "pipeline: error: pyproject.toml: [tool.pipeline] is not a table of settings\n")
