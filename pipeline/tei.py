@@ -20,9 +20,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline import __version__, frontmatter, markdown
+from pipeline import __version__, frontmatter, markdown, process
 from pipeline.model import Change
-from pipeline import process
 from pipeline.process import Result
 from pipeline.stages import STAGES, pages
 from pipeline.stages.headings import is_label
@@ -132,7 +131,8 @@ def write(result: Result, tei_path: Path) -> bytes:
 def _page_breaks(result: Result) -> list[tuple[int, str | None]]:
     """Where each page of the dump begins in the repaired text, with its number: the pages
     stage removed the breaks from the reading text, and they come back as `<pb/>`."""
-    if "pages" not in result.stages:
+    # A dump with pages always has a change there; the others need no second pass over the text.
+    if not any(change.stage == "pages" for change in result.changes):
         return []
     k = result.stages.index("pages")
     text = result.applied[k - 1].text if k else result.source.text

@@ -116,19 +116,17 @@ def propose(text: str, context: Context) -> Proposal:
     run_ons = _run_ons(blocks, titles, width)
     levels = _levels(blocks, titles)
     edits, doubts = [], []
-    cells = {block[0].start for run in _cell_runs(blocks) for block in run[3]}
+    cell_runs = list(_cell_runs(blocks))
+    cells = {block[0].start for run, _ in cell_runs for block in run}
+    for run, why in cell_runs:
+        _fence_blocks(text, run, "fence_table_cells", why, edits, doubts)
     for b, block in enumerate(blocks):
         if b and _listing(blocks[b - 1], block) or block[0].start in cells:
             continue
         if _table_like(block):
-            end = block[-1].start + len(block[-1].text)
-            fence = _fence(text[block[0].start:end])
-            why = f"{len(block)} lines whose columns line up: a table, kept verbatim"
-            edits.append(Edit(block[0].start, block[0].start, fence + "\n",
-                              "keep_table_verbatim", why))
-            edits.append(Edit(end, end, "\n" + fence, "keep_table_verbatim", why))
-            doubts.append(Doubt(block[0].start, end, "keep_table_verbatim",
-                                f"{why}; its rows and cells were not understood"))
+            _fence_blocks(text, [block], "keep_table_verbatim",
+                          f"{len(block)} lines whose columns line up: a table, kept verbatim, "
+                          "its rows and cells not understood", edits, doubts)
             continue
         indent = min(line.indent for line in block)  # found once: _split asks for every line
         splits = {i: why for i in range(len(block) - 1)
@@ -145,18 +143,19 @@ def propose(text: str, context: Context) -> Proposal:
             if i in splits:
                 end = line.start + len(line.text)
                 edits.append(Edit(end, end, "\n", "split_paragraph", splits[i]))
-    for first, last, why, _ in _cell_runs(blocks):
-        end = last.start + len(last.text)
-        fence = _fence(text[first.start:end])
-        edits.append(Edit(first.start, first.start, fence + "\n", "fence_table_cells", why))
-        edits.append(Edit(end, end, "\n" + fence, "fence_table_cells", why))
-        doubts.append(Doubt(first.start, end, "fence_table_cells", why))
     return Proposal(sorted(edits), doubts)
 
 
-def _fence(content: str) -> str:
-    """A code fence longer than any run of backticks inside what it fences."""
-    return "`" * max(3, 1 + max(map(len, regex.findall(r"`+", content)), default=0))
+def _fence_blocks(text: str, blocks: list[list[_Line]], rule: str, why: str, edits: list,
+                  doubts: list) -> None:
+    """Fence `blocks` as one verbatim listing (so that no later stage joins or reflows them),
+    with a fence longer than any run of backticks inside, and say so to the reviewer."""
+    start, last = blocks[0][0].start, blocks[-1][-1]
+    end = last.start + len(last.text)
+    fence = "`" * max(3, 1 + max(map(len, regex.findall(r"`+", text[start:end])), default=0))
+    edits.append(Edit(start, start, fence + "\n", rule, why))
+    edits.append(Edit(end, end, "\n" + fence, rule, why))
+    doubts.append(Doubt(start, end, rule, why))
 
 
 _CELL_WORDS, _CELL_RUN = 4, 6
@@ -174,10 +173,9 @@ def _cell_runs(blocks: list[list[_Line]]):
             run.append(block)
             continue
         if len(run) >= _CELL_RUN:
-            yield (run[0][0], run[-1][-1],
-                   f"{len(run)} blocks of a few words in a row, from {run[0][0].stripped!r} to "
-                   f"{run[-1][-1].stripped!r}: the cells of a table, kept verbatim, not "
-                   "understood", run)
+            yield run, (f"{len(run)} blocks of a few words in a row, from "
+                        f"{run[0][0].stripped!r} to {run[-1][-1].stripped!r}: the cells of a "
+                        "table, kept verbatim, not understood")
         run = []
 
 
