@@ -133,6 +133,9 @@ def _stands_apart(stripped: str) -> bool:
 _PARTNERS = {"»": "«", "›": "‹", "”": "“", "“": "„", "«": "»", "’": "‘", "‘": "‚"}
 
 
+_DOTS_OR_SPACES = regex.compile(r"[.\s]+")
+
+
 def _abbreviation(core: str, lang: str | None) -> str | None:
     tail = core[-24:]
     if _DOUBLED.search(tail):
@@ -143,7 +146,7 @@ def _abbreviation(core: str, lang: str | None) -> str | None:
     if not match:
         return None
     token = match.group(0)
-    words = [w for w in regex.split(r"[.\s]+", token.lower()) if w]
+    words = [w for w in _DOTS_OR_SPACES.split(token.lower()) if w]
     return token if words and words[-1] in words_for(ABBREVIATION_SETS, lang) else None
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from lxml import etree
 
 from pipeline import process, schema, source, tei
+from pipeline.model import Change, Decision
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden"
@@ -175,3 +177,52 @@ def test_footnotes_become_notes_linked_from_their_anchors(tmp_path):
     assert [(a.get("n"), a.get("target")) for a in anchors] == [
         ("1", "#" + notes[0].get(XML_ID)), ("2", "#" + notes[1].get(XML_ID))]
     assert len({n.get(XML_ID) for n in notes}) == 3
+
+
+def _note_as_elements(change, note_id, target, raw_ref, reviewers, step) -> bytes:
+    """The provenance note built as lxml elements: the serialization `tei._note` must equal."""
+    note = tei.E("note", {"type": "provenance", "subtype": change.stage, "n": change.rule,
+                          "xml:id": note_id, "target": "#" + target})
+    choice = tei.sub(note, "choice")
+    tei.sub(choice, "orig", text=change.before)
+    tei.sub(choice, "reg", text=change.after)
+    tei.sub(note, "ptr", {"type": "raw",
+                          "target": f"{raw_ref}#char={change.raw_start},{change.raw_end}"})
+    if step is not None:
+        tei.sub(note, "num", {"type": "offset-step", "value": str(step)})
+    tei.sub(note, "label", text=f"line {change.raw_line}, column {change.raw_column}")
+    if change.decision:
+        decision = change.decision
+        seg = tei.sub(note, "seg", {"type": "decision",
+                                    "subtype": "accepted" if change.applied else "rejected",
+                                    "resp": "#" + reviewers[decision.reviewer]})
+        tei.sub(seg, "date", {"when": decision.date}, decision.date)
+        tei._append_text(seg, f": {'accepted' if change.applied else 'rejected, not applied'} "
+                              f"by {decision.reviewer}"
+                              + (f": {decision.comment}" if decision.comment else ""))
+    tei.sub(note, "p", text=change.reason)
+    serialized = etree.tostring(note, encoding="UTF-8", xml_declaration=False)
+    return serialized.replace(f' xmlns="{tei.TEI_NS}"'.encode(), b"", 1)
+
+
+# Text with what XML escapes or cannot carry: markup characters, quotes, CR, tabs, line ends,
+# C0 controls, noncharacters, astral characters.
+_TRICKY = st.text(st.sampled_from(list("a é&<>\"'\r\n\t\x01\x0c\x1f\ufffe\uffff😀]]>-")),
+                  max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=_TRICKY, after=_TRICKY, reason=_TRICKY, comment=_TRICKY,
+       raw_ref=st.text(st.sampled_from(list("a/.é&<>\"'\t ")), min_size=1, max_size=8),
+       step=st.none() | st.integers(0, 10**6), verdict=st.none() | st.sampled_from(
+           ["accept", "reject"]))
+def test_notes_written_as_text_serialize_as_lxml_would(before, after, reason, comment, raw_ref,
+                                                       step, verdict):
+    decision = None if verdict is None else Decision(
+        "chg-x-1", verdict, "Ana <&>", "2026-11-26", comment, before, after)
+    change = Change("links", "drop_lost_link_target", reason, before, after, 3, 7, 1, 4, 3, 3, 5,
+                    decision)
+    reviewers = {"Ana <&>": "reviewer-ana"}
+    written = tei._note(change, "chg-x-1", "p-0", raw_ref, reviewers, step, marked=False)
+    assert written.encode("utf-8") == _note_as_elements(change, "chg-x-1", "p-0", raw_ref,
+                                                        reviewers, step)

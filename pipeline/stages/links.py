@@ -13,6 +13,7 @@ what they enclose depends on the language: French spaces « », German closes wi
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from functools import cache
 
 import regex
 
@@ -167,6 +168,8 @@ def url_span(url: str) -> str:
 
 def _bare_urls(text: str, block: markdown.Node):
     """Web addresses in the block's running text (not already inside a link or code)."""
+    if text.find("://", block.start, block.end) < 0:
+        return
     for start, end in _running_text(block):
         for match in BARE_URL.finditer(text, start, end):
             url = url_span(match.group())
@@ -342,37 +345,49 @@ def _drop_target(text: str, link: markdown.Node) -> Edit | None:
 
 def _spaces_around(text: str, node: markdown.Node, lang: str | None):
     spaced = SPACED_PUNCTUATION.get(lang, frozenset())
-    openers, closers = quotes(lang)
+    space_after, space_before = _space_patterns(lang)
     what = {"Link": "link", "Emphasis": "emphasis", "Strong": "bold text"}[node.kind]
-    close = regex.escape(closers)
-    # The mark must end there: the `!` of an image (`![`), the `.` of `.com` or an ellipsis are
-    # not punctuation closing the link's sentence.
-    after = regex.match(rf"[ \t]+(?=([,.;:!?)\]])(?=$|[\s,;:!?)\]{close}])|([{close}])"
-                        rf"(?=$|[\s.,;:!?)\]]))", text[node.end:node.end + 64])
+    after = space_after.match(text, node.end, min(len(text), node.end + 64))
     if after:
         mark = after.group(1) or after.group(2)
         if after.group(2):
-            yield Edit(node.end, node.end + after.end(), "", "remove_space_inside_quotes",
+            yield Edit(node.end, after.end(), "", "remove_space_inside_quotes",
                        f"a space between the {what} and its closing {mark!r}")
         elif mark not in spaced:
-            yield Edit(node.end, node.end + after.end(), "", "remove_space_before_punctuation",
+            yield Edit(node.end, after.end(), "", "remove_space_before_punctuation",
                        f"a space between the {what} and the {mark!r} after it")
-    before = regex.search(rf"(?:^|(?<=[\s(\[]))([{regex.escape(openers)}])([ \t]+)$",
-                          text[max(0, node.start - 64):node.start])
+    before = space_before.search(text[max(0, node.start - 64):node.start])
     if before:
         yield Edit(node.start - len(before.group(2)), node.start, "",
                    "remove_space_inside_quotes",
                    f"a space between the opening {before.group(1)!r} and the {what}")
 
 
+@cache
+def _space_patterns(lang: str | None) -> tuple[regex.Pattern, regex.Pattern]:
+    """The spaces after inline markup (before punctuation or a closing quotation mark) and
+    before it (after an opening quotation mark) that a language does not set."""
+    openers, closers = quotes(lang)
+    close = regex.escape(closers)
+    # The mark must end there: the `!` of an image (`![`), the `.` of `.com` or an ellipsis are
+    # not punctuation closing the link's sentence.
+    after = regex.compile(rf"[ \t]+(?=([,.;:!?)\]])(?=$|[\s,;:!?)\]{close}])|([{close}])"
+                          rf"(?=$|[\s.,;:!?)\]]))")
+    before = regex.compile(rf"(?:^|(?<=[\s(\[]))([{regex.escape(openers)}])([ \t]+)$")
+    return after, before
+
+
 # A mark that closes what comes before it (a word, or a closing quotation mark or bracket):
 # followed by a space, a closing mark or the end, so that the `.` of
 # `.com`, a decimal `.5` or an ellipsis `...` (which many writers set off with a space) is not one.
 _LOOSE_MARK = regex.compile(r"(?<=[\w\"”’»)\]])[ \t]+([,.;:!?])(?=\s|$|[\"”’»)])")
+_SPACE_THEN_MARK = regex.compile(r"[ \t][,.;:!?]")
 
 
 def _spaces_in_text(text: str, block: markdown.Node, lang: str | None):
     """Spaces stranded before punctuation in running text (`galleries , including`)."""
+    if not _SPACE_THEN_MARK.search(text, block.start, block.end):
+        return  # most blocks: no text node in them can have one
     spaced = SPACED_PUNCTUATION.get(lang, frozenset())
     for node in markdown.walk(block):
         # Only where the source is the text itself: escapes and entities are left alone.
