@@ -64,12 +64,13 @@ _CP1252_CONTINUATION = ("\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e
                         "\u20ac\u2122")
 _MOJIBAKE = "[\u00c2-\u00f4][" + _CP1252_CONTINUATION + "]"  # UTF-8 read as Windows-1252
 _REFERENCE = "&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});"  # HTML, &eacute; &#233;
+# The branches start with different characters, so their order decides nothing; the single
+# characters are one class, which scans twice as fast as four alternatives.
 _SUSPECT = re.compile(
-    _MOJIBAKE +
-    "|[\u0080-\u009f]"  # C1 controls
-    "|" + _REFERENCE +
-    "|[\ufb00-\ufb06\ufffd]"  # ligatures, replacement character
-    "|[\x00-\x08\x0b\x0e-\x1f\x7f]"  # C0 controls other than tab, newlines and form feed
+    _REFERENCE + "|" + _MOJIBAKE +
+    "|[\u0080-\u009f"  # C1 controls
+    "\ufb00-\ufb06\ufffd"  # ligatures, replacement character
+    "\x00-\x08\x0b\x0e-\x1f\x7f]"  # C0 controls other than tab, newlines and form feed
 )
 # `à` is C3 A0 in UTF-8; read as Windows-1252 the A0 is a no-break space, which editors and
 # scrapers collapse to a plain one, leaving `Ã ` that no scan can tell from a real `Ã` before a
@@ -153,14 +154,14 @@ def _suspect_lines(text: str, suspect: re.Pattern):
                 yield offset, line
             offset += len(line) + 1
         return
-    seen_line = -1
-    for match in suspect.finditer(text):
+    # No match spans a line end; the search goes on from the next line.
+    match = suspect.search(text)
+    while match is not None:
         line_start = text.rfind("\n", 0, match.start()) + 1
-        if line_start == seen_line:
-            continue
-        seen_line = line_start
         line_end = text.find("\n", match.end())
-        yield line_start, text[line_start:line_end if line_end >= 0 else len(text)]
+        line_end = len(text) if line_end < 0 else line_end
+        yield line_start, text[line_start:line_end]
+        match = suspect.search(text, line_end + 1)
 
 
 def _ftfy_edits(line_start: int, line: str, lost_nbsp: bool):
