@@ -15,10 +15,9 @@ from pipeline.model import Edit
 
 
 @dataclass(frozen=True)
-class Applied:
-    """A stage's edits applied: its output text and where each edit's replacement landed."""
+class Alignment:
+    """Where each of a stage's edits landed in its output: the map between input and output."""
 
-    text: str
     edits: tuple[Edit, ...]
     out_starts: tuple[int, ...]
 
@@ -43,6 +42,14 @@ class Applied:
         return _map(self._forward, self._input_starts, pos, right)
 
 
+@dataclass(frozen=True)
+class Applied:
+    """A stage's edits applied: its output text, and the map to its input."""
+
+    text: str
+    alignment: Alignment
+
+
 def _map(spans: list[tuple[int, int, int, int]], starts, pos: int, right: bool) -> int:
     """Map `pos` across edits given as (from_start, from_end, to_start, to_end) spans.
 
@@ -64,7 +71,7 @@ def apply(text: str, edits: list[Edit]) -> Applied:
     """Apply non-overlapping edits on `text`; edits that change nothing are dropped."""
     kept = sorted(e for e in edits if text[e.start:e.end] != e.replacement)
     if not kept:  # the same object, so the next stage's parse of it can be reused
-        return Applied(text, (), ())
+        return Applied(text, Alignment((), ()))
     pieces, out_starts, cursor, out_len = [], [], 0, 0
     for edit in kept:
         if edit.start < cursor or edit.end < edit.start or edit.end > len(text):
@@ -76,7 +83,7 @@ def apply(text: str, edits: list[Edit]) -> Applied:
         out_len += len(edit.replacement)
         cursor = edit.end
     pieces.append(text[cursor:])
-    return Applied("".join(pieces), tuple(kept), tuple(out_starts))
+    return Applied("".join(pieces), Alignment(tuple(kept), tuple(out_starts)))
 
 
 def undo(text: str, records: list[tuple[int, str, str]]) -> str:

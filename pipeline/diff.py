@@ -93,7 +93,7 @@ def diffs(result: Result, stem: str) -> list[TextDiff]:
     text."""
     labels = [f"00-raw/{result.source.path.name}"]
     labels += [f"{directory(stage)}/{stem}.md" for stage in result.stages]
-    texts = [result.source.text] + [applied.text for applied in result.applied]
+    texts = result.stage_texts()
     applied = [change for change in result.changes if change.applied]
     whole = TextDiff(f"00-raw..{directory(result.stages[-1])}" if result.stages else "00-raw",
                      labels[0], labels[-1], texts[0], texts[-1],

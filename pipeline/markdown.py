@@ -108,6 +108,7 @@ def parse(text: str) -> Node:
     """
     if _last[0] is text:
         return _last[1]
+    _last[:] = [None, None]  # the old tree goes before the new one is built, not after
     _last[:] = [text, _parse(text)]
     return _last[1]
 

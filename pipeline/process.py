@@ -44,32 +44,43 @@ class Result:
     kind: str
     kind_evidence: str
     stages: tuple[str, ...]
-    applied: tuple[alignment.Applied, ...]
+    text: str  # the repaired text
+    alignments: tuple[alignment.Alignment, ...]  # one per stage run
     changes: tuple[Change, ...]  # applied ones, and those a reviewer rejected
     doubts: tuple[LocatedDoubt, ...]
     lines: _LineTable
     stale: tuple[tuple[Decision, str], ...] = ()
 
-    @property
-    def text(self) -> str:
-        return self.applied[-1].text if self.applied else self.source.text
-
     def to_raw(self, pos: int, right: bool = False) -> int:
         """A repaired-text offset as an offset in the raw file's characters (the unit of the
         change ids and of the notes' `#char=` ranges)."""
-        for applied in reversed(self.applied):
-            pos = applied.to_input(pos, right)
-        return self.lines.file_offset(pos)
+        return self.lines.file_offset(_back(self.alignments, pos, right))
 
+    def stage_texts(self) -> list[str]:
+        """The text after each number of stages run: the decoded raw text first, the repaired
+        text last. Only the repaired text is kept; the others are replayed from it and the
+        change records, as `verify` does."""
+        return list(self._replayed())[::-1]
 
-    def undo(self) -> bytes:
-        """The raw bytes again, from the repaired text and the change records alone."""
+    def stage_text(self, k: int) -> str:
+        """The text after the first `k` stages (0: the decoded raw text)."""
+        for n, text in zip(range(len(self.stages), k - 1, -1), self._replayed()):
+            if n == k:
+                return text
+        raise IndexError(f"no stage {k} in {self.stages}")
+
+    def _replayed(self):
         text = self.text
+        yield text
         for stage in reversed(self.stages):
             text = alignment.undo(text, [(c.out_start, c.before, c.after)
                                          for c in self.changes
                                          if c.stage == stage and c.applied])
-        return self.source.encode(text)
+            yield text
+
+    def undo(self) -> bytes:
+        """The raw bytes again, from the repaired text and the change records alone."""
+        return self.source.encode(self.stage_text(0))
 
     def counts(self, stage: str) -> Counter:
         return Counter(change.rule for change in self.changes
@@ -90,26 +101,33 @@ def repair(source: Source, until: str | None = None,
     decisions = decisions or {}
     rejecting = any(decision.verdict == "reject" for decision in decisions.values())
     text = source.text
-    inputs, applied, refused, doubts = [], [], [], []
+    alignments, records, doubts = [], [], []
     for stage in STAGES:
         try:
             proposal = stage.propose(text, context)
         except markdown.TooDeep as error:
-            raise _too_deep(source, error, text, applied, lines) from None
+            raise _too_deep(source, error, text, alignments, lines) from None
         kept, rejected = [], []
         for edit in proposal.edits:
             # Locating an edit in the raw text costs a walk back through the stages: only done
             # when a reviewer rejected something.
             decision = decisions.get(change_id(edit.rule, lines.file_offset(
-                _back(applied, edit.start, False)))) if rejecting else None
+                _back(alignments, edit.start, False)))) if rejecting else None
             rejects = decision is not None and decision.verdict == "reject" and \
                 decision.matches(text[edit.start:edit.end], edit.replacement)
             (rejected if rejects else kept).append(edit)
-        inputs.append(text)
-        applied.append(alignment.apply(text, kept))
-        refused.append(sorted(rejected))
+        applied = alignment.apply(text, kept)
+        # Each edit with where it landed and the text it replaced, taken now: a stage's input
+        # is not kept once the next stage has run (the repaired text and the records are enough
+        # to replay it).
+        stage_records = [(edit, out_start, None, text[edit.start:edit.end]) for edit, out_start
+                         in zip(applied.alignment.edits, applied.alignment.out_starts)]
+        stage_records += [(edit, applied.alignment.to_output(edit.start), "reject",
+                           text[edit.start:edit.end]) for edit in sorted(rejected)]
+        records.append(sorted(stage_records, key=lambda r: (r[0].start, r[0].end)))
+        alignments.append(applied.alignment)
         doubts.append(proposal.doubts)
-        text = applied[-1].text
+        text = applied.text
         if stage.NAME == until:
             break
     try:
@@ -117,25 +135,22 @@ def repair(source: Source, until: str | None = None,
         # by `markdown.parse` for the writer), so that a refusal names the dump.
         markdown.parse(text)
     except markdown.TooDeep as error:
-        raise _too_deep(source, error, text, applied, lines) from None
+        raise _too_deep(source, error, text, alignments, lines) from None
     changes, located = [], []
-    for k, (stage_applied, stage_doubts) in enumerate(zip(applied, doubts)):
-        earlier, later = applied[:k], applied[k + 1:]
-        records = [(edit, out_start, None) for edit, out_start in
-                   zip(stage_applied.edits, stage_applied.out_starts)]
-        records += [(edit, stage_applied.to_output(edit.start), "reject") for edit in refused[k]]
-        for edit, out_start, verdict in sorted(records, key=lambda r: (r[0].start, r[0].end)):
+    for k, (stage_records, stage_doubts) in enumerate(zip(records, doubts)):
+        earlier, later = alignments[:k], alignments[k + 1:]
+        for edit, out_start, verdict, before in stage_records:
             raw_start = _back(earlier, edit.start, False)
             raw_end = _back(earlier, edit.end, True)
             line, column = lines.position(raw_start)
             out_end = out_start + (0 if verdict else len(edit.replacement))
             change = Change(
                 stage=NAMES[k], rule=edit.rule, reason=edit.reason,
-                before=inputs[k][edit.start:edit.end], after=edit.replacement,
+                before=before, after=edit.replacement,
                 raw_start=lines.file_offset(raw_start), raw_end=lines.file_offset(raw_end),
                 raw_line=line, raw_column=column, out_start=out_start,
-                final_start=_forward(later, out_start, False),
-                final_end=_forward(later, out_end, True))
+                final_start=forward(later, out_start, False),
+                final_end=forward(later, out_end, True))
             decision = decisions.get(change.id)
             if decision is not None and decision.matches(change.before, change.after):
                 change = replace(change, decision=decision)
@@ -145,9 +160,9 @@ def repair(source: Source, until: str | None = None,
             line, column = lines.position(raw_start)
             located.append(LocatedDoubt(NAMES[k], doubt.rule, doubt.reason,
                                         lines.file_offset(raw_start), line, column,
-                                        _forward([stage_applied, *later], doubt.start, False)))
-    return Result(source, lang, lang_evidence, kind, kind_evidence, NAMES[:len(applied)],
-                  tuple(applied), tuple(changes), tuple(located), lines,
+                                        forward(alignments[k:], doubt.start, False)))
+    return Result(source, lang, lang_evidence, kind, kind_evidence, NAMES[:len(alignments)],
+                  text, tuple(alignments), tuple(changes), tuple(located), lines,
                   _stale(decisions, changes))
 
 
@@ -163,28 +178,29 @@ def _stale(decisions: dict[str, Decision], changes: list[Change]) -> tuple:
     return tuple(stale)
 
 
-def _too_deep(source: Source, error: markdown.TooDeep, text: str, applied,
+def _too_deep(source: Source, error: markdown.TooDeep, text: str, alignments,
               lines: _LineTable) -> InputError:
     """The refusal of a dump whose markup nests too deep for any TEI reader, placed in the raw
     file when the text parsed was a stage's whole input (not a few paragraphs read together)."""
     where = ""
     if error.text is text:
-        line, column = lines.position(_back(applied, error.offset, False))
+        line, column = lines.position(_back(alignments, error.offset, False))
         where = f" at line {line}, column {column}"
     return InputError(str(source.path), "markup (block quotations, lists, emphasis, links) "
                                         f"nests more than {markdown.MAX_DEPTH} levels deep{where}: "
                                         "XML tools cannot read a TEI nested that deep")
 
 
-def _back(applied, pos: int, right: bool) -> int:
-    for stage_applied in reversed(applied):
-        pos = stage_applied.to_input(pos, right)
+def _back(alignments, pos: int, right: bool) -> int:
+    for stage_alignment in reversed(alignments):
+        pos = stage_alignment.to_input(pos, right)
     return pos
 
 
-def _forward(applied, pos: int, right: bool) -> int:
-    for stage_applied in applied:
-        pos = stage_applied.to_output(pos, right)
+def forward(alignments, pos: int, right: bool = False) -> int:
+    """`pos` in the input of the first of `alignments` as a position in the output of the last."""
+    for stage_alignment in alignments:
+        pos = stage_alignment.to_output(pos, right)
     return pos
 
 

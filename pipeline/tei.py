@@ -34,7 +34,6 @@ _LANGUAGES = {"es": "Spanish", "en": "English", "fr": "French", "de": "German",
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Inline nodes that are only text in TEI (a soft line break is a line end in it).
 _INLINE_TEXT = {"Text", "Html", "InlineHtml", "InlineMath", "DisplayMath", "SoftBreak"}
-_LINE_END_MARK = "\ue000"
 _NOTES_PLACE = "provenance notes"
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
@@ -116,7 +115,6 @@ def write(result: Result, tei_path: Path) -> bytes:
     notes = sub(stand_off, "listAnnotation", {"type": "provenance"})
     targets = body_builder.targets()
     previous: dict[str, int] = {}  # the last applied change's offset, per stage
-    marked = _LINE_END_MARK not in result.source.text and _LINE_END_MARK not in raw_ref
     written: list[str] = []
     for change in result.changes:
         step = None
@@ -124,7 +122,7 @@ def write(result: Result, tei_path: Path) -> bytes:
             step = change.out_start - previous.get(change.stage, 0)
             previous[change.stage] = change.out_start
         written.append(_note(change, ids.change(change), targets(change.final_start), raw_ref,
-                             reviewers, step, marked))
+                             reviewers, step))
     if result.doubts:
         doubts = sub(stand_off, "listAnnotation", {"type": "doubts"})
         for doubt in result.doubts:
@@ -150,8 +148,6 @@ def write(result: Result, tei_path: Path) -> bytes:
     # The writer makes no other comment, and a `<!--` in text or attributes is escaped.
     data = data.replace(f"<!--{_NOTES_PLACE}-->".encode(),
                         "\n      ".join(written).encode("utf-8"), 1)
-    if marked:
-        data = data.replace(_LINE_END_MARK.encode("utf-8"), b"&#10;")
     return _DECLARATION + data + b"\n"
 
 
@@ -162,12 +158,8 @@ def _page_breaks(result: Result) -> list[tuple[int, str | None]]:
     if not any(change.stage == "pages" for change in result.changes):
         return []
     k = result.stages.index("pages")
-    text = result.applied[k - 1].text if k else result.source.text
-    found = []
-    for pos, number in pages.breaks(text):
-        for applied in result.applied[k:]:
-            pos = applied.to_output(pos)
-        found.append((pos, number))
+    found = [(process.forward(result.alignments[k:], pos), number)
+             for pos, number in pages.breaks(result.stage_text(k))]
     return sorted(found, key=lambda found: found[0])
 
 
@@ -516,28 +508,21 @@ def _header(result: Result, fields: dict, raw_ref: str, heading: str | None,
     return header
 
 
-def _one_line(text: str, marked: bool) -> str:
-    """`text` with its line ends marked, so that `write` makes them `&#10;` and every note stays
-    on one line of the file (a join's `<orig>` is two line ends; `git diff` should show one line).
-    The mark is a private-use character; a dump that itself uses it keeps literal line ends."""
-    return text.replace("\n", _LINE_END_MARK) if marked else text
-
-
 def _note(change: Change, note_id: str, target: str, raw_ref: str, reviewers: dict[str, str],
-          step: int | None, marked: bool) -> str:
+          step: int | None) -> str:
     """One provenance note, serialized. `step` places the change in its stage's output, counted
     from the previous applied change of that stage: replaying needs the place, and a step (unlike
     an absolute offset) does not shift in every later note when one change is added or dropped,
     which keeps `git diff clean/` to the notes that really changed.
 
     Notes are tens of thousands of small elements of one fixed shape: written as text they cost a
-    tenth of what lxml elements do, in time and memory. The escaping is libxml2's, which a test
-    checks against lxml's serialization of the same note built as elements.
+    tenth of what lxml elements do, in time and memory. A test checks that lxml reads each back
+    as the note it would have built as elements.
     """
     parts = [_start("note", {"type": "provenance", "subtype": change.stage, "n": change.rule,
                              "xml:id": note_id, "target": "#" + target}),
-             "<choice><orig>", _text(_one_line(change.before, marked)), "</orig><reg>",
-             _text(_one_line(change.after, marked)), "</reg></choice>",
+             "<choice><orig>", _text(change.before), "</orig><reg>", _text(change.after),
+             "</reg></choice>",
              _start("ptr", {"type": "raw",
                             "target": f"{raw_ref}#char={change.raw_start},{change.raw_end}"}, True)]
     if step is not None:
@@ -558,8 +543,10 @@ def _note(change: Change, note_id: str, target: str, raw_ref: str, reviewers: di
 
 
 # What libxml2 writes as references: in text & < > and CR; in attribute values also " and the
-# white space that attribute normalization would otherwise turn into spaces.
-_TEXT_SPECIAL = re.compile("[&<>\r]")
+# white space that attribute normalization would otherwise turn into spaces. Notes write line
+# ends as references too, so that each note is one line of the file (a join's `<orig>` is two
+# line ends; `git diff` should show one line).
+_TEXT_SPECIAL = re.compile("[&<>\r\n]")
 _ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\r\t]')
 _REFERENCES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;",
                "\r": "&#13;", "\t": "&#9;"}
@@ -579,7 +566,8 @@ def _start(tag: str, attrib: dict[str, str], empty: bool = False) -> str:
 
 
 def _text(text: str) -> str:
-    """Escaped text, each XML-forbidden character as a <g>, as `_append_text` makes it."""
+    """Escaped text on one line, each XML-forbidden character as a <g>, as `_append_text`
+    makes it."""
     if _NOT_XML.search(text) is None:
         return _TEXT_SPECIAL.sub(_reference, text)
     pieces, controls = _NOT_XML.split(text), _NOT_XML.findall(text)
