@@ -59,6 +59,8 @@ def ending(text: str, lang: str | None) -> Ending:
     'sentence'
     >>> ending("La delegación viajó a EE. UU.", "es").why
     "ends with the abbreviation 'EE. UU.', not a sentence end"
+    >>> ending("Visitammo molte città, p. es.", "it").why
+    "ends with the abbreviation 'p. es.', not a sentence end"
     >>> ending("la carta iba dirigida al Sr.", "es").continues
     True
     >>> ending("written for the Department of", "en").continues

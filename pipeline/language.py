@@ -50,7 +50,7 @@ ABBREVIATIONS = {
     "de": "z b d h u a usw bzw nr s dr hr hrn fr prof ca vgl ggf evtl inkl sog str abs bd jh jhs",
     "pt": "sr sra srta srs sras dr dra drs dras prof profa eng exmo exma ilmo ilma sto sta p ex "
           "av pág págs pp etc fig vol cap n nº núm art séc ed obs aprox tel cia ltda",
-    "it": "sig sigg dott dr prof avv ing arch sen mons p ecc pag pagg pp fig vol cap ca art n "
+    "it": "sig sigg dott dr prof avv ing arch sen mons p es ecc pag pagg pp fig vol cap ca art n "
           "nr cfr tel sec ss sgg",
 }
 ABBREVIATION_SETS = _sets(ABBREVIATIONS)
