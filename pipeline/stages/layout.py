@@ -421,7 +421,8 @@ _INLINE = regex.compile(
     r"|(?<![\p{L}\p{N}])_+(?=\S)|(?<=\S)_+(?![\p{L}\p{N}])"  # `_` outside words
     r"|<(?=[A-Za-z/!?])"
     r"|&(?=#?\w+;)"
-    r"|!?\[")  # only when the first `]` after it opens a target (`](`, `][`, `]:`): see below
+    r"|\[")  # only when the first `]` after it opens a target (`](`, `][`, `]:`): see below;
+    # the `!` of an image is text once its `[` is escaped
 
 
 _FOOTNOTE = regex.compile(r"\[\^[^\]\s]+\]")

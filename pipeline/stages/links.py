@@ -384,6 +384,12 @@ _LOOSE_MARK = regex.compile(r"(?<=[\w\"”’»)\]])[ \t]+([,.;:!?])(?=\s|$|[\"�
 _SPACE_THEN_MARK = regex.compile(r"[ \t][,.;:!?]")
 
 
+def _ends_mark(text: str, pos: int) -> bool:
+    """Whether what follows a mark at `pos` lets it end what comes before it, as `_LOOSE_MARK`
+    asks inside one text node."""
+    return pos == len(text) or text[pos].isspace() or text[pos] in "\"”’»)"
+
+
 def _spaces_in_text(text: str, block: markdown.Node, lang: str | None):
     """Spaces stranded before punctuation in running text (`galleries , including`)."""
     if not _SPACE_THEN_MARK.search(text, block.start, block.end):
@@ -397,6 +403,8 @@ def _spaces_in_text(text: str, block: markdown.Node, lang: str | None):
             mark = match.group(1)
             if mark in spaced or (mark in ";:!?" and lang is None):
                 continue  # French sets a space there; an unknown language may be French
+            if match.end() == len(node.text) and not _ends_mark(text, node.end):
+                continue  # the node ends at markup (`!\[`), not at the end of the text
             yield Edit(node.start + match.start(), node.start + match.start(1), "",
                        "remove_space_before_punctuation",
                        f"a space between a word and the {mark!r} after it")
