@@ -11,7 +11,7 @@ from lxml import etree
 
 from pipeline import decisions, process, schema, source, tei
 from pipeline.cli import main
-from pipeline.model import InputError
+from pipeline.model import Decision, InputError
 
 DUMP = ("The committee met on Tuesday and agreed that the\n\narchive would open in May.\n\n"
         "Funding came from the\n\ncity council.\n")
@@ -95,3 +95,16 @@ def test_a_broken_decisions_file_is_named_with_its_fault(tmp_path, content, word
     path.write_text(content)
     with pytest.raises(InputError, match=words):
         decisions.load(path)
+
+
+def test_each_character_reference_is_one_change_a_reviewer_can_reject_alone():
+    dump = "Il a &eacute;t&eacute; r&eacute;serv&eacute;e en 1903.\n"
+    result = process.repair(source.decode(Path("d.md"), dump.encode()))
+    entities = [c for c in result.changes if c.rule == "unescape_html"]
+    assert [(c.before, c.after) for c in entities] == [("&eacute;", "é")] * 4
+    second = entities[1]
+    rejected = {second.id: Decision(second.id, "reject", "Ana Ruiz", "2026-11-26", "",
+                                    second.before, second.after)}
+    again = process.repair(source.decode(Path("d.md"), dump.encode()), decisions=rejected)
+    assert again.text == "Il a ét&eacute; réservée en 1903.\n"
+    assert again.undo() == dump.encode()

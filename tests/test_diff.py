@@ -76,7 +76,7 @@ FR_TRAILING = _id("strip_trailing_blank_lines", FR, "\n\n", last=True)
 FR_BYLINE = _id("mark_byline", FR, "*Par")
 DE_ENCODING = [[_id("fix_mojibake", DE, "Ã¼"), _id("fix_mojibake", DE, "ÃŸ"),
                 _id("fix_mojibake", DE, "Ã¤")],
-               [_id("unescape_html", DE, "amp;")]]
+               [_id("unescape_html", DE, "&amp;")]]
 DE_BREAKS = [[_id("join_split_word", DE, "\n\nrung")]]
 EXPECTED = {
     "es": (ES, {"04-links": ES_LINKS, "05-breaks": ES_BREAKS,

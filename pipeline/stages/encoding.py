@@ -78,6 +78,7 @@ _SUSPECT = re.compile(
 _LOST_NBSP = re.compile("\u00c3 ")
 _MARKDOWN_SYNTAX = frozenset("<>*_#[]`\\|~")
 _WORDS_WITH_SPACE = re.compile(r"\S+\s*|\s+")
+_UNITS = re.compile(_REFERENCE + "|.", re.DOTALL)
 _DIFFERENCE_LIMIT = 40_000  # pairs of items SequenceMatcher may compare: 200 words by 200
 _NFC_RULE = ("normalize_unicode_nfc", "decomposed characters composed (Unicode NFC)")
 # ftfy's own steps that are one of our rules; every other step is part of undoing mojibake.
@@ -206,6 +207,8 @@ def _changed_places(a: str, b: str) -> list[list[int]]:
 
     >>> _changed_places("El cafÃ© estÃ¡ frÃ­o.", "El café está frío.")
     [[6, 8, 6, 7], [12, 14, 11, 12], [17, 19, 15, 16]]
+    >>> _changed_places("a &eacute;t&eacute;", "a été")
+    [[2, 10, 2, 3], [11, 19, 4, 5]]
     """
     places: list[list[int]] = []
     words_a, words_b = _WORDS_WITH_SPACE.findall(a), _WORDS_WITH_SPACE.findall(b)
@@ -218,7 +221,12 @@ def _changed_places(a: str, b: str) -> list[list[int]]:
         else:
             ranges = [(starts_a[w1], starts_a[w2], starts_b[v1], starts_b[v2])]
         for a0, a1, b0, b1 in ranges:
-            for i1, i2, j1, j2 in _differences(a[a0:a1], b[b0:b1]):
+            # A character reference is one unit: its letters are no letters of the text, and
+            # a place must never start or end inside one (`&eacute;t&eacute;` is `été`).
+            units = _UNITS.findall(a, a0, a1)
+            unit_starts = _starts(units)
+            for u1, u2, j1, j2 in _differences(units, b[b0:b1]):
+                i1, i2 = unit_starts[u1], unit_starts[u2]
                 i1, i2, j1, j2 = a0 + i1, a0 + i2, b0 + j1, b0 + j2
                 if places and i1 == places[-1][1] and j1 == places[-1][3]:
                     places[-1][1], places[-1][3] = i2, j2
