@@ -27,7 +27,9 @@ RULES = {
     "demote_fragment_heading": "A heading that continues the sentence before it (which does not "
                                "end) and is continued by the paragraph after it (lower case or "
                                "closing punctuation) goes back into its paragraph, unless it is "
-                               "numbered like a section ('4 Results', 'II. Methods').",
+                               "numbered like a section ('4 Results', 'II. Methods'); one that "
+                               "starts with a capital only when the sentence before cannot stop "
+                               "where it does (a comma, an article, a preposition).",
     "promote_bold_title": "A paragraph that is one line of bold (or bold italic) text with "
                           "words in it, no final period, comma or colon, at most 25 words, "
                           "between other blocks, is a title and becomes a heading.",
@@ -207,6 +209,11 @@ def _inside_sentence(before, block, after, lang):
         return None
     words = block.visible().strip()
     if words[-1:] in SENTENCE_END + ":":
+        return None
+    if words[:1].isupper() and end.kind == "none" and not end.continues:
+        # A title in capitals after a line without punctuation (a source, a caption) is a
+        # title: the lower case after it may be a name's (`von Humboldt`, `de Gaulle`). Only a
+        # sentence that cannot stop there (`… der`, `… of`, a comma) takes it back in.
         return None
     if _SECTION_NUMBER.match(words):
         return None  # a numbered section title cuts the text for some other reason (a page break)
