@@ -274,6 +274,8 @@ _LIST_LINE = regex.compile(r"[ \t]*(?:[•◦▪‣●■□○∙·–—]|\d{1
 # Wrapped text fills the page's width: 60 to 100 characters a line, and a narrow column's lines
 # start in lower case often enough to tell. Verse, addresses and menus have shorter lines.
 _SHORT_LINE = 60
+# Marks that end a line of verse or of a list more often than a line of wrapped prose.
+_LINE_END_MARKS = ",;:.!?"
 # What lies between the two lines of a soft break: spaces ending the first, the line end, the next
 # line's indent and, in a block quotation, its `>` markers.
 _LINE_GAP = regex.compile(r"[ \t]*\n[ \t>]*")
@@ -381,28 +383,37 @@ def _lines(block: markdown.Node):
 
 def _wrapped(lines: list[str], lang: str | None) -> str | None:
     """Why a paragraph's lines are wrapped text, or None when they are lines of their own: every
-    line short, every line after the first starting with a capital, and nothing at a line end
-    asking for more (a poem, an address, a menu, a list of names).
+    line short, nothing at a line end asking for more, and the lines starting with a capital or
+    ending on punctuation (a poem, an address, a menu, a list of names).
 
     >>> _wrapped(["Caminante, son tus huellas", "El camino y nada más;", "Caminante, no hay camino,",
     ...           "Se hace camino al andar."], "es") is None
     True
     >>> _wrapped(["The report was written for the Department of", "Transport."], "en")
     "a line ends with 'of', a word no sentence ends on"
+
+    Verse may start its lines in lower case; it ends them on punctuation as prose seldom does:
+
+    >>> _wrapped(["Nel mezzo del cammin di nostra vita", "mi ritrovai per una selva oscura,",
+    ...           "ché la diritta via era smarrita."], "it") is None
+    True
     """
     for line in lines[:-1]:
         if len(line.strip()) > _SHORT_LINE:
             return f"a line of {len(line.strip())} characters, the width of a page"
-    for line in lines[1:]:
-        start = opening(line)
-        if start.kind in ("lower", "closing"):
-            return f"a line {start.why}"
     for line in lines[:-1]:
         end = ending(line, lang)
         if end.continues or end.kind in ("open", "hyphen"):
             return f"a line {end.why}"
         if line.rstrip()[-1:] in ("-", SOFT_HYPHEN):
             return f"a line ends with {line.rstrip()[-1]!r}"
+    punctuated = sum(line.rstrip()[-1:] in _LINE_END_MARKS for line in lines[:-1])
+    if 2 * punctuated >= len(lines) - 1:
+        return None
+    for line in lines[1:]:
+        start = opening(line)
+        if start.kind in ("lower", "closing"):
+            return f"a line {start.why}"
     return None
 
 
