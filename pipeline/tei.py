@@ -32,8 +32,8 @@ _LANGUAGES = {"es": "Spanish", "en": "English", "fr": "French", "de": "German",
               "pt": "Portuguese", "it": "Italian"}
 # Characters XML 1.0 cannot carry; a change that removed one shows it as <g>.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# Inline nodes that are only text in TEI (a soft line break is a line end in it).
-_INLINE_TEXT = {"Text", "Html", "InlineHtml", "InlineMath", "DisplayMath", "SoftBreak"}
+# Inline nodes that are only text in TEI.
+_INLINE_TEXT = {"Text", "Html", "InlineHtml", "InlineMath", "DisplayMath"}
 _NOTES_PLACE = "provenance notes"
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
@@ -354,7 +354,7 @@ class _Body:
         for node in nodes:
             if node.kind in _INLINE_TEXT and not (self.page_breaks and
                                                   self.page_breaks[-1][0] < node.end):
-                run.append("\n" if node.kind == "SoftBreak" else node.text)
+                run.append(node.text)
                 continue
             if run:
                 _append_text(parent, "".join(run))
@@ -383,9 +383,9 @@ class _Body:
             target = self.footnotes.get(node.text)
             sub(parent, "ref", {"type": "noteAnchor", "n": node.text,
                                 **({"target": "#" + target} if target else {})})
-        elif kind == "SoftBreak":
-            _append_text(parent, "\n")
-        elif kind == "HardBreak":
+        elif kind in ("SoftBreak", "HardBreak"):
+            # A line end the repairs kept is one the source meant (verse, an address, a list
+            # of lines): the next line begins there, as it does in the source.
             _append_text(parent, "\n")
             sub(parent, "lb")
         elif kind in ("Emphasis", "Strong", "Strikethrough"):
