@@ -235,3 +235,13 @@ def test_notes_written_as_text_read_as_the_notes_lxml_would_build(before, after,
     read = etree.fromstring(f'<TEI xmlns="{tei.TEI_NS}">{written}</TEI>')[0]
     assert _infoset(read) == _infoset(_note_as_elements(change, "chg-x-1", "p-0", raw_ref,
                                                         reviewers, step))
+
+
+def test_kept_line_ends_are_line_beginnings(tmp_path):
+    raw = tmp_path / "poem.txt"
+    raw.write_text("Caminante, son tus huellas\nel camino y nada más;\ncaminante, no hay camino,\n"
+                   "se hace camino al andar.\n", encoding="utf-8")
+    document = etree.fromstring(_write(raw, tmp_path / "poem.tei.xml"))
+    paragraph = document.find(".//t:body//t:p", NS)
+    assert len(paragraph.findall("t:lb", NS)) == 3
+    assert "".join(paragraph.itertext()).split("\n")[1] == "el camino y nada más;"
