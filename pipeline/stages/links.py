@@ -384,6 +384,17 @@ _LOOSE_MARK = regex.compile(r"(?<=[\w\"”’»)\]])[ \t]+([,.;:!?])(?=\s|$|[\"�
 _SPACE_THEN_MARK = regex.compile(r"[ \t][,.;:!?]")
 
 
+def _inside_guillemets(text: str, start: int, pos: int) -> bool:
+    """Whether `pos` is inside a « … » opened since `start`.
+
+    >>> _inside_guillemets("He wrote « Que faire ? » and left ?", 0, 21)
+    True
+    >>> _inside_guillemets("He wrote « Que faire ? » and left ?", 0, 33)
+    False
+    """
+    return text.count("«", start, pos) > text.count("»", start, pos)
+
+
 def _ends_mark(text: str, pos: int) -> bool:
     """Whether what follows a mark at `pos` lets it end what comes before it, as `_LOOSE_MARK`
     asks inside one text node."""
@@ -403,6 +414,9 @@ def _spaces_in_text(text: str, block: markdown.Node, lang: str | None):
             mark = match.group(1)
             if mark in spaced or (mark in ";:!?" and lang is None):
                 continue  # French sets a space there; an unknown language may be French
+            if mark in ";:!?" and _inside_guillemets(text, block.start,
+                                                     node.start + match.start()):
+                continue  # a French quotation keeps its own spacing in any document
             if match.end() == len(node.text) and not _ends_mark(text, node.end):
                 continue  # the node ends at markup (`!\[`), not at the end of the text
             yield Edit(node.start + match.start(), node.start + match.start(1), "",
