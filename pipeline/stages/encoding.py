@@ -34,7 +34,7 @@ from difflib import SequenceMatcher
 
 import ftfy
 
-from pipeline.model import Context, Edit, Proposal
+from pipeline.model import Context, Doubt, Edit, Proposal
 
 NAME = "encoding"
 RULES = {
@@ -102,13 +102,16 @@ def propose(text: str, context: Context) -> Proposal:
     edits = [*_byte_order_marks(text), *_noncharacters(text), *_newlines(text)]
     by_line = {start: list(_ftfy_edits(start, line, lost_nbsp=False))
                for start, line in _suspect_lines(text, _SUSPECT)}
-    if any(edit.rule == "fix_mojibake" for line_edits in by_line.values() for edit in line_edits):
+    if any(found.rule == "fix_mojibake" for line_found in by_line.values()
+           for found in line_found if isinstance(found, Edit)):
         by_line.update((start, list(_ftfy_edits(start, line, lost_nbsp=True)))
                        for start, line in _suspect_lines(text, _LOST_NBSP))
-    edits.extend(edit for line_edits in by_line.values() for edit in line_edits)
+    found = [found for line_found in by_line.values() for found in line_found]
+    edits.extend(edit for edit in found if isinstance(edit, Edit))
     edits = _without_overlaps(edits)
     edits.extend(_nfc(text, edits))
-    return Proposal(_without_overlaps(edits), [])
+    return Proposal(_without_overlaps(edits), [doubt for doubt in found
+                                               if isinstance(doubt, Doubt)])
 
 
 def _byte_order_marks(text: str):
@@ -194,9 +197,17 @@ def _ftfy_segment_edits(segment_start: int, segment: str):
             yield Edit(segment_start + i1, segment_start + i2, after, *_NFC_RULE)
             continue
         local, local_steps = ftfy.fix_and_explain(unicodedata.normalize("NFC", before), _FTFY)
-        yield Edit(segment_start + i1, segment_start + i2, after,
-                   *_explain(local_steps if unicodedata.normalize("NFC", local) == after
-                             else steps))
+        place_steps = local_steps if unicodedata.normalize("NFC", local) == after else steps
+        if ("transcode", "restore_byte_a0") in place_steps and before.endswith(" ") and \
+                not any(ch.isalpha() for ch in after):
+            # ftfy took the space for a lost no-break byte. That gives `à` from `Ã `, but a
+            # sign from a mark whose last byte was dropped: `â€ ` is `†` that way, and far more
+            # often a `”` (E2 80 9D, whose 9D Windows-1252 cannot show) before a real space.
+            yield Doubt(segment_start + i1, segment_start + i2, "fix_mojibake",
+                        f"{before!r} may be mojibake, but ftfy's reading {after!r} takes the "
+                        "space after it for part of the character: left for a reviewer")
+            continue
+        yield Edit(segment_start + i1, segment_start + i2, after, *_explain(place_steps))
 
 
 def _changed_places(a: str, b: str) -> list[list[int]]:
