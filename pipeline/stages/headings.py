@@ -140,11 +140,28 @@ def _split_heading(edits: list[Edit], label: markdown.Node, title: markdown.Node
 
 def _numbered_levels(headings: list[tuple[markdown.Node, int | None]]):
     """Promoted titles numbered like sections (`3.1.2`) take the level their numbering gives,
-    read off the document's own numbered headings (`# 3.2 Duties` puts depth 2 at level 1)."""
+    read off the document's own numbered headings (`# 3.2 Duties` puts depth 2 at level 1).
+
+    Without numbered headings to read it off, numbers of different depths still nest: the
+    shallowest is level 1, or 2 under a title that comes before the first of them.
+
+    >>> def levels(*lines):
+    ...     blocks = [markdown.parse(line).children[0] for line in lines]
+    ...     return [level for _, level in _numbered_levels(
+    ...         [(b, b.level if b.kind == "Heading" else None) for b in blocks])]
+    >>> levels("**Survey**", "**1** **Introduction**", "**1.1** **Method**", "**2** **Results**")
+    [None, 2, 3, 2]
+    >>> levels("**1** **Introduction**", "**2** **Results**")  # one depth: no levels to give
+    [None, None]
+    """
     offsets = Counter(level - _depth(block) for block, level in headings
                       if block.kind == "Heading" and _depth(block))
     if not offsets:
-        return headings
+        numbered = [k for k, (block, _) in enumerate(headings) if _depth(headings[k][0])]
+        depths = {_depth(headings[k][0]) for k in numbered}
+        if len(depths) < 2:
+            return headings
+        offsets[(2 if numbered[0] > 0 else 1) - min(depths)] += 1
     offset = offsets.most_common(1)[0][0]
     return [(block, max(1, min(6, _depth(block) + offset))
              if block.kind != "Heading" and _depth(block) else level)
@@ -421,9 +438,18 @@ def _rewrite(text: str, block: markdown.Node, level: int | None, new_level: int)
     if level is None:
         why = (f"{block.visible().strip()!r} is a line of bold text with no final punctuation "
                f"between other blocks: a title, made a level-{new_level} heading")
-        if _numbered_bold_pieces(block):  # its pieces keep their bold: only the marker is new
-            return [Edit(block.start, block.start, "#" * new_level + " ", "promote_bold_title",
-                         why)]
+        if _numbered_bold_pieces(block):  # a marker before the pieces, and their bold goes
+            unbold = (f"the pieces of the heading {block.visible().strip()!r} were each marked "
+                      "bold")
+            edits = [Edit(block.start, block.start, "#" * new_level + " ", "promote_bold_title",
+                          why)]
+            for piece in block.children:
+                if piece.kind == "Strong" and piece.children:
+                    edits += [Edit(piece.start, piece.children[0].start, "", "unbold_heading",
+                                   unbold),
+                              Edit(piece.children[-1].end, piece.end, "", "unbold_heading",
+                                   unbold)]
+            return edits
         edits.append(Edit(block.start, inner.children[0].start, "#" * new_level + " ",
                           "promote_bold_title", why))
         end = block.start + len(text[block.start:block.end].rstrip())
