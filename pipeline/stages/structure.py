@@ -25,7 +25,8 @@ RULES = {
                             "punctuation outside the italics aside, omission marks such as '…' "
                             "between them) that opens with a quotation mark, or follows a "
                             "paragraph ending with a colon and ends a sentence, is quoted speech: "
-                            "a block quotation.",
+                            "a block quotation; without the colon, it runs as far as its "
+                            "quotation marks do.",
     "mark_compilation": "A dump with two or more top-level headlines, not numbered as chapters "
                         "or sections are (fewer than half open with a number, 'Chapter', "
                         "'Capítulo'…), of five words or more on average, each over at least "
@@ -74,6 +75,9 @@ def propose(text: str, context: Context) -> Proposal:
     while i < len(blocks):
         run = _italic_run(blocks, i)
         why = run and _quotation_evidence(blocks, i, run, context.lang)
+        if why and not _introduced(blocks, i):
+            # Only its own marks say where a quotation nobody introduced ends.
+            run = _quoted_extent(blocks, i, run)
         if why:
             edits.extend(_quote(text, blocks[i:i + run], why))
             i += run
@@ -112,6 +116,46 @@ def _italic_run(blocks, i) -> int:
     return n
 
 
+def _introduced(blocks, i) -> bool:
+    """Whether the paragraph before block `i` ends with a colon, as what introduces speech does."""
+    return i > 0 and blocks[i - 1].kind == "Paragraph" and \
+        blocks[i - 1].visible().rstrip()[-1:] == ":"
+
+
+def _quoted_extent(blocks, i, run) -> int:
+    """How many of the run's paragraphs the quotation opening it spans: a quotation of several
+    paragraphs opens each with a mark, or leaves its mark open until the last; an italic
+    paragraph after a closed quotation is something else (an editor's note, a caption).
+
+    >>> def extent(*lines):
+    ...     blocks = [markdown.parse(line).children[0] for line in lines]
+    ...     return _quoted_extent(blocks, 0, len(blocks))
+    >>> extent("*« Nous manquons de tout », déclare un archiviste.*",
+    ...        "*Note de la rédaction : cet article a été corrigé.*")
+    1
+    >>> extent("*“We will not sign it this year,*", "*nor the next one.”*")
+    2
+    >>> extent("*« Nous signerons. »*", "*« Mais pas cette année. »*")
+    2
+    """
+    k = 1
+    while k < run:
+        before, after = blocks[i + k - 1], blocks[i + k]
+        if not (_omission(before) or _omission(after) or _still_open(before.visible())
+                or after.visible().lstrip()[:1] in _QUOTE_OPENERS):
+            break
+        k += 1
+    return k
+
+
+def _still_open(text: str) -> bool:
+    """Whether a quotation opened in `text` is not closed in it (German `„…“` counts as open:
+    its closing mark is the English opening one)."""
+    opened = sum(text.count(mark) for mark in "«“„‹")
+    closed = sum(text.count(mark) for mark in "»”›")
+    return opened > closed or text.count('"') % 2 == 1
+
+
 def _quotation_evidence(blocks, i, run, lang) -> str | None:
     """Why the italic run from `i` is quoted speech, or None.
 
@@ -121,8 +165,7 @@ def _quotation_evidence(blocks, i, run, lang) -> str | None:
     first = blocks[i].visible().lstrip()
     if first[:1] in _QUOTE_OPENERS:
         return f"opens with the quotation mark {first[0]!r}"
-    if i == 0 or blocks[i - 1].kind != "Paragraph" or \
-            blocks[i - 1].visible().rstrip()[-1:] != ":":
+    if not _introduced(blocks, i):
         return None
     endings = [ending(b.visible(), lang) for b in blocks[i:i + run] if not _omission(b)]
     sentence = next((e for e in endings if e.kind in ("sentence", "abbreviation")), None)
