@@ -351,8 +351,11 @@ def _bold_title(text, blocks, i, lang) -> bool:
     title = block.visible().strip()
     if "\n" in title or not words or len(words) > _MAX_TITLE_WORDS:
         return False
-    if _CAPTION.match(title) or title.casefold() in _ADMONITIONS:
+    if _CAPTION.match(title) or title.strip("¡!¿?:.… ").casefold() in _ADMONITIONS:
         return False  # a table's or figure's caption; the label of a note or warning box
+    if i > 0 and blocks[i - 1].kind == "Heading" and \
+            byline_names(title, text[:block.start] + text[block.end:block.end + _CONTEXT]):
+        return False  # the names under a title: its byline, not a heading below it
     if title[0].islower():
         return False  # titles start with a capital or a number; a table's column head need not
     if regex.sub(rf"[{regex.escape(QUOTE_MARKS)})\]\s]+$", "", title)[-1:] in ".,;:":
