@@ -25,8 +25,9 @@ from pipeline.model import Context, Doubt, Edit, Proposal
 NAME = "links"
 RULES = {
     "drop_lost_link_target": "A link whose target was lost in conversion ('#', empty, "
-                             "'javascript:') keeps its text; the empty target makes it a TEI "
-                             "<ref> without @target.",
+                             "'javascript:', a bare 'mailto:') keeps its text; the empty target "
+                             "makes it a TEI <ref> without @target (an image: a <figure> "
+                             "without <graphic>).",
     "merge_split_link": "Two links with the same target on either side of a paragraph break, "
                         "the first not ending a sentence, are one link cut apart by the break "
                         "and become one; with lost targets only when the text continues (the "
@@ -53,7 +54,9 @@ RULES = {
 
 # A link's text cut by more breaks than this is no longer read as one link.
 _MAX_CUT_PIECES = 4
-_LOST = regex.compile(r"^(?:#|javascript:.*|)$", regex.IGNORECASE | regex.DOTALL)
+# A target that leads nowhere: a bare fragment mark, a script, or a scheme with nothing after it.
+_LOST = regex.compile(r"^(?:#|javascript:.*|(?:mailto|tel|https?):(?://)?|)$",
+                      regex.IGNORECASE | regex.DOTALL)
 _INLINE_MARKUP = {"Link", "Emphasis", "Strong"}
 
 
@@ -81,7 +84,7 @@ def propose(text: str, context: Context) -> Proposal:
             i += sum(join.rule == "merge_split_link" for join in cut[1:])
         i += 1
     for node in markdown.walk(root):
-        if node.kind == "Link" and is_lost(node.dest) and node.start not in consumed:
+        if node.kind in ("Link", "Image") and is_lost(node.dest) and node.start not in consumed:
             edit = _drop_target(text, node)
             if edit:
                 edits.append(edit)
@@ -338,6 +341,10 @@ def _drop_target(text: str, link: markdown.Node) -> Edit | None:
     close, suffix = _target_suffix(text, link)
     if close < 0 or text[close:link.end] == suffix:
         return None
+    if link.kind == "Image":
+        return Edit(close + 1, link.end, suffix[1:], "drop_lost_link_target",
+                    f"the image source {link.dest!r} was lost in conversion; its description "
+                    f"{link.visible()!r} is kept, as a figure without a graphic")
     return Edit(close + 1, link.end, suffix[1:], "drop_lost_link_target",
                 f"the link target {link.dest!r} was lost in conversion; the text "
                 f"{link.visible()!r} is kept, as a reference without a target")
