@@ -63,6 +63,9 @@ _ARTICLES = frozenset("the a an el los las un una le les une des der die das ein
 _MAX_NAME_WORDS = 4
 _MAX_NAMES = 4
 _CONTEXT = 100_000
+# Around a line of names further in: enough text to tell common words, and a bound on what each
+# of a long dump's many articles costs.
+_NEAR = 5_000
 _MAX_TITLE_WORDS = 25
 # Captions and the labels of note boxes are set in bold like titles, but head no section.
 _CAPTION = regex.compile(r"^(?:fig(?:ure|ura)?|tab(?:le|la|elle|leau)|abb(?:ildung)?|gr[aá]fico"
@@ -353,8 +356,8 @@ def _bold_title(text, blocks, i, lang) -> bool:
         return False
     if _CAPTION.match(title) or title.strip("¡!¿?:.… ").casefold() in _ADMONITIONS:
         return False  # a table's or figure's caption; the label of a note or warning box
-    if i > 0 and blocks[i - 1].kind == "Heading" and \
-            byline_names(title, text[:block.start] + text[block.end:block.end + _CONTEXT]):
+    if i > 0 and blocks[i - 1].kind == "Heading" and byline_names(
+            title, text[max(0, block.start - _NEAR):block.start] + text[block.end:block.end + _NEAR]):
         return False  # the names under a title: its byline, not a heading below it
     if title[0].islower():
         return False  # titles start with a capital or a number; a table's column head need not

@@ -391,15 +391,26 @@ _LOOSE_MARK = regex.compile(r"(?<=[\w\"”’»)\]])[ \t]+([,.;:!?])(?=\s|$|[\"�
 _SPACE_THEN_MARK = regex.compile(r"[ \t][,.;:!?]")
 
 
-def _inside_guillemets(text: str, start: int, pos: int) -> bool:
-    """Whether `pos` is inside a « … » opened since `start`.
+def _guillemet_spans(text: str, block: markdown.Node):
+    """A function telling whether a position in `block` is inside a « … » opened in it.
 
-    >>> _inside_guillemets("He wrote « Que faire ? » and left ?", 0, 21)
-    True
-    >>> _inside_guillemets("He wrote « Que faire ? » and left ?", 0, 33)
-    False
+    >>> block = markdown.parse("He wrote « Que faire ? » and left ?").children[0]
+    >>> inside = _guillemet_spans("He wrote « Que faire ? » and left ?", block)
+    >>> inside(21), inside(33)
+    (True, False)
     """
-    return text.count("«", start, pos) > text.count("»", start, pos)
+    if text.find("«", block.start, block.end) < 0:
+        return lambda pos: False
+    marks = [(m.start(), m.group()) for m in _GUILLEMET.finditer(text, block.start, block.end)]
+    starts, depth, depths = [], 0, []
+    for start, mark in marks:
+        depth += 1 if mark == "«" else -1
+        starts.append(start)
+        depths.append(depth)
+    return lambda pos: (k := bisect_left(starts, pos)) > 0 and depths[k - 1] > 0
+
+
+_GUILLEMET = regex.compile("[«»]")
 
 
 def _ends_mark(text: str, pos: int) -> bool:
@@ -413,6 +424,7 @@ def _spaces_in_text(text: str, block: markdown.Node, lang: str | None):
     if not _SPACE_THEN_MARK.search(text, block.start, block.end):
         return  # most blocks: no text node in them can have one
     spaced = SPACED_PUNCTUATION.get(lang, frozenset())
+    quoted = _guillemet_spans(text, block)
     for node in markdown.walk(block):
         # Only where the source is the text itself: escapes and entities are left alone.
         if node.kind != "Text" or text[node.start:node.end] != node.text:
@@ -421,8 +433,7 @@ def _spaces_in_text(text: str, block: markdown.Node, lang: str | None):
             mark = match.group(1)
             if mark in spaced or (mark in ";:!?" and lang is None):
                 continue  # French sets a space there; an unknown language may be French
-            if mark in ";:!?" and _inside_guillemets(text, block.start,
-                                                     node.start + match.start()):
+            if mark in ";:!?" and quoted(node.start + match.start()):
                 continue  # a French quotation keeps its own spacing in any document
             if match.end() == len(node.text) and not _ends_mark(text, node.end):
                 continue  # the node ends at markup (`!\[`), not at the end of the text
