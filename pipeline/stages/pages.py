@@ -247,7 +247,9 @@ def _counted_pages(text: str, lines: _Lines) -> list[tuple[int, int, int | None,
     `3.2. Administrative Duties  11`: left and right pages differ), as PDF-to-markdown converters
     leave them. A page ends after each such line, or begins with it when they head the pages."""
     counts, folios = [], []
-    for start, line in lines.all():
+    numbered = list(lines.all())
+    beside = _beside_running_heads(numbered)
+    for k, (start, line) in enumerate(numbered):
         if len(line) > _LONGEST or not line.strip() or _HEADING.match(line):
             continue  # a markdown heading ('## 2') numbers a section, not a page
         bare = _bare(line)
@@ -261,7 +263,7 @@ def _counted_pages(text: str, lines: _Lines) -> list[tuple[int, int, int | None,
         last = regex.search(r"\b(\d{1,4})$", bare)
         if first or last:
             folios.append((start, start + len(line), first and int(first.group(1)),
-                           last and int(last.group(1)), _shape(line)))
+                           last and int(last.group(1)), _shape(line), k in beside))
     totals = Counter(total for _, _, _, total in counts)
     if totals and totals.most_common(1)[0][1] >= 2:
         total = totals.most_common(1)[0][0]
@@ -271,19 +273,21 @@ def _counted_pages(text: str, lines: _Lines) -> list[tuple[int, int, int | None,
     return _bounds(text, _folio_run(folios))
 
 
-def _folio_run(folios: list[tuple[int, int, int | None, int | None, str]]):
+def _folio_run(folios: list[tuple[int, int, int | None, int | None, str, bool]]):
     """The lines whose numbers are page numbers: lines of a shape that recurs with a number at
     its start or end that grows (the other is a chapter's or an edition's), with bare numbers
     among them, together counting up one page at a time (a page without a head may skip one),
     three at least, over pages of a real page's length. Bare numbers alone number sections as
-    often as pages: without a running head beside them they are left alone."""
+    often as pages: without a running head beside them (on the line itself, or a line of its
+    own that recurs unchanged next to each) they are left alone."""
     by_shape: dict[str, list] = {}
     for folio in folios:
         by_shape.setdefault(folio[4], []).append(folio)
     run, headed = [], False
     for shape, found in by_shape.items():
         if not regex.sub(r"[#*_\s]", "", shape):
-            run.extend((start, end, first) for start, end, first, _, _ in found)
+            run.extend((start, end, first) for start, end, first, _, _, _ in found)
+            headed = headed or len(found) >= 3 and all(folio[5] for folio in found)
             continue
         for side in (3, 2):
             numbered = [(f[0], f[1], f[side]) for f in found if f[side] is not None]
@@ -300,6 +304,31 @@ def _folio_run(folios: list[tuple[int, int, int | None, int | None, str]]):
 
 
 _HEADING = regex.compile(r"[ ]{0,3}#{1,6}(?:\s|$)")
+
+
+def _beside_running_heads(lines: list[tuple[int, str]]) -> set[int]:
+    """The indexes of lines next to a running head of their own line: a short line without
+    digits that recurs unchanged three times or more (`HISTOIRE DE LA BRETAGNE` under each
+    folio), blank lines between them aside.
+
+    >>> lines = list(enumerate(["12", "  THE HISTORY", "", "text", "13", "THE HISTORY", "text",
+    ...                         "14", "THE HISTORY"]))
+    >>> sorted(_beside_running_heads(lines))  # the folios, and the text under the heads
+    [0, 3, 4, 6, 7]
+    """
+    shapes = [" ".join(line.split()) for _, line in lines]
+    recurring = Counter(shape for shape in shapes if shape and len(shape) <= _LONGEST and
+                        regex.search(r"\p{L}", shape) and not regex.search(r"\d", shape))
+    heads = {k for k, shape in enumerate(shapes) if recurring.get(shape, 0) >= 3}
+    beside = set()
+    for k in heads:
+        for step in (-1, 1):
+            j = k + step
+            while 0 <= j < len(shapes) and not shapes[j]:
+                j += step
+            if 0 <= j < len(shapes):
+                beside.add(j)
+    return beside
 
 
 def _bare(line: str) -> str:
