@@ -47,6 +47,9 @@ RULES = {
     "mark_bare_url": "A web address written out in the text (bare, or in brackets after what it "
                      "names) becomes a link to itself, so the TEI has a <ref target>; "
                      "punctuation that ends the sentence after it is not part of it.",
+    "remove_html_anchor": "An empty HTML element that only names a place (<span id=…></span>, "
+                          "<a name=…></a>), which converters leave where a page began or a link "
+                          "pointed, holds no text and is removed.",
     "remove_space_inside_quotes": "A space between a quotation mark and the link or emphasis it "
                                   "encloses is removed (not inside French « », whose typography "
                                   "puts one there).",
@@ -93,6 +96,7 @@ def propose(text: str, context: Context) -> Proposal:
         if node.kind in ("Paragraph", "Heading", "TableCell"):
             edits.extend(_spaces_in_text(text, node, context.lang))
             edits.extend(_bare_urls(text, node))
+            edits.extend(_html_anchors(text, node))
         if node.kind == "Paragraph":
             doubts.extend(_whole_line_links(text, node))
     return Proposal(_first_of_overlapping(edits), doubts)
@@ -199,6 +203,25 @@ def _running_text(node: markdown.Node):
         if child is not None and not plain and \
                 child.kind not in ("Text", "Link", "Image", "Code", "Html", "InlineHtml"):
             yield from _running_text(child)
+
+
+# An empty element that only names a place (`<span id="page-3-0"></span>`, `<a name="top"></a>`):
+# PDF and web converters leave them where a page began or a link pointed.
+_ANCHOR_OPEN = regex.compile(r'<(a|span)\s+(?:id|name)\s*=\s*"[^"<>]*"\s*>', regex.IGNORECASE)
+
+
+def _html_anchors(text: str, block: markdown.Node):
+    """Empty HTML anchors among the block's inline nodes: no text, only a name for a place."""
+    children = block.children
+    for opening, closing in zip(children, children[1:]):
+        if opening.kind != "InlineHtml" or closing.kind != "InlineHtml" or \
+                opening.end != closing.start:
+            continue
+        tag = _ANCHOR_OPEN.fullmatch(text, opening.start, opening.end)
+        if tag and text[closing.start:closing.end].lower() == f"</{tag.group(1).lower()}>":
+            yield Edit(opening.start, closing.end, "", "remove_html_anchor",
+                       f"the empty HTML element {text[opening.start:closing.end]!r} only names a "
+                       "place (a page or a link target of the converted document): no text")
 
 
 def _last_link(block: markdown.Node) -> markdown.Node | None:
