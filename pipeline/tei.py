@@ -35,6 +35,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Inline nodes that are only text in TEI.
 _INLINE_TEXT = {"Text", "Html", "InlineHtml", "InlineMath", "DisplayMath"}
 _NOTES_PLACE = "provenance notes"
+_NOTE_INDENT = b"\n      "  # between notes, as `_layout` indents the children of their list
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
 _LAYOUT = {"TEI", "teiHeader", "fileDesc", "titleStmt", "publicationStmt", "sourceDesc", "bibl",
@@ -115,14 +116,14 @@ def write(result: Result, tei_path: Path) -> bytes:
     notes = sub(stand_off, "listAnnotation", {"type": "provenance"})
     targets = body_builder.targets()
     previous: dict[str, int] = {}  # the last applied change's offset, per stage
-    written: list[str] = []
-    for change in result.changes:
+    written: list[bytes] = []  # each note on its line, encoded at once: a dump's notes are
+    for change in result.changes:  # often larger than the dump
         step = None
         if change.applied:
             step = change.out_start - previous.get(change.stage, 0)
             previous[change.stage] = change.out_start
-        written.append(_note(change, ids.change(change), targets(change.final_start), raw_ref,
-                             reviewers, step))
+        written += [_NOTE_INDENT, _note(change, ids.change(change), targets(change.final_start),
+                                        raw_ref, reviewers, step).encode("utf-8")]
     if result.doubts:
         doubts = sub(stand_off, "listAnnotation", {"type": "doubts"})
         for doubt in result.doubts:
@@ -144,11 +145,11 @@ def write(result: Result, tei_path: Path) -> bytes:
     if not len(stand_off):
         tei.remove(stand_off)
     _layout(tei, 0)
-    data = etree.tostring(tei, encoding="UTF-8", xml_declaration=False)
-    # The writer makes no other comment, and a `<!--` in text or attributes is escaped.
-    data = data.replace(f"<!--{_NOTES_PLACE}-->".encode(),
-                        "\n      ".join(written).encode("utf-8"), 1)
-    return _DECLARATION + data + b"\n"
+    # The writer makes no other comment, and a `<!--` in text or attributes is escaped. The
+    # document is joined once from its pieces: each copy of it costs its whole size again.
+    head, *tail = etree.tostring(tei, encoding="UTF-8", xml_declaration=False).split(
+        f"<!--{_NOTES_PLACE}-->".encode(), 1)
+    return b"".join([_DECLARATION, head, *written[1:], *tail, b"\n"])
 
 
 def _page_breaks(result: Result) -> list[tuple[int, str | None]]:
