@@ -101,6 +101,10 @@ def propose(text: str, context: Context) -> Proposal:
     edits.extend(_soft_hyphens(text, root))
     if blocks:
         end = _content_end(text, blocks[-1])
+        if text[end:].strip(" \t\n"):
+            # What the parser keeps out of the tree after the last block (a link reference
+            # definition, `[code]: https://…`) is text: only the blank after it goes.
+            end = len(text.rstrip(" \t\n"))
         if text[end:] != "\n":
             edits.append(Edit(end, len(text), "\n", "strip_trailing_blank_lines",
                               f"the text ended with {text[end:]!r}"))
