@@ -324,16 +324,15 @@ class _Body:
             self._leaf(parent, "p", node)
 
     def _item(self, lst, item: markdown.Node) -> None:
-        if any(child.kind in ("Paragraph", "List", "BlockQuote", "CodeBlock", "Heading",
-                              "HtmlBlock", "Table") for child in item.children):
+        if any(child.kind in ITEM_BLOCKS for child in item.children):
+            # A tight item's own text, then the list under it: the text is one <p>.
             element = sub(lst, "item", {"xml:id": self.ids.block("item", item.start)})
-            for child in item.children:
-                if child.kind in ("Paragraph", "List", "BlockQuote", "CodeBlock", "Heading",
-                                  "HtmlBlock", "Table"):
-                    self.block(element, child)
+            for run in item_parts(item):
+                if isinstance(run, list):
+                    self._leaf(element, "p", markdown.Node("Paragraph", run[0].start,
+                                                           run[-1].end, children=run))
                 else:
-                    self._leaf(element, "p", markdown.Node("Paragraph", child.start, child.end,
-                                                           children=[child]))
+                    self.block(element, run)
         else:
             self._leaf(lst, "item", item)
 
@@ -420,6 +419,24 @@ class _Body:
             return spans[following][2]
 
         return target
+
+
+ITEM_BLOCKS = {"Paragraph", "List", "BlockQuote", "CodeBlock", "Heading", "HtmlBlock", "Table"}
+
+
+def item_parts(item: markdown.Node):
+    """A list item's blocks, each run of inline nodes between them as one list of nodes."""
+    run: list[markdown.Node] = []
+    for child in item.children:
+        if child.kind in ITEM_BLOCKS:
+            if run:
+                yield run
+                run = []
+            yield child
+        else:
+            run.append(child)
+    if run:
+        yield run
 
 
 def _reviewers(result: Result) -> dict[str, str]:

@@ -122,10 +122,15 @@ def _markdown_blocks(text: str) -> list[str]:
         for child in node.children:
             if child.kind in _LEAVES:
                 texts.append(child.visible())
-            elif child.kind == "Item" and not any(
-                    c.kind in ("Paragraph", "List", "BlockQuote", "CodeBlock", "Heading",
-                               "HtmlBlock", "Table") for c in child.children):
+            elif child.kind == "Item" and not any(c.kind in tei.ITEM_BLOCKS
+                                                   for c in child.children):
                 texts.append(child.visible())
+            elif child.kind == "Item":
+                for part in tei.item_parts(child):
+                    if isinstance(part, list):
+                        texts.append("".join(c.visible() for c in part))
+                    else:
+                        visit(markdown.Node("Document", part.start, part.end, children=[part]))
             elif child.kind == "BlockQuote" and not child.children:
                 texts.append("")  # a `>` line with nothing after it: the writer's empty <p>
             elif child.kind in ("BlockQuote", "List", "Item", "Table", "TableHead", "TableRow",

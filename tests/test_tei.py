@@ -245,3 +245,19 @@ def test_kept_line_ends_are_line_beginnings(tmp_path):
     paragraph = document.find(".//t:body//t:p", NS)
     assert len(paragraph.findall("t:lb", NS)) == 3
     assert "".join(paragraph.itertext()).split("\n")[1] == "el camino y nada más;"
+
+
+def test_a_tight_item_with_a_list_under_it_is_one_paragraph_and_verifies(tmp_path):
+    from pipeline.verify import verify
+
+    raw = tmp_path / "raw" / "lists.md"
+    raw.parent.mkdir()
+    raw.write_text("- One *two*\n  - One.a\n- Two\n\n1. First\n   > quoted\n2. Second\n",
+                   encoding="utf-8")
+    out = tmp_path / "clean" / "lists.tei.xml"
+    out.parent.mkdir()
+    out.write_bytes(_write(raw, out))
+    item = etree.fromstring(out.read_bytes()).find(".//t:body/t:list/t:item", NS)
+    assert [etree.QName(child).localname for child in item] == ["p", "list"]
+    assert "".join(item[0].itertext()) == "One two"
+    assert all(check.ok for check in verify(raw, out))
