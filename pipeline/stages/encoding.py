@@ -33,6 +33,7 @@ import unicodedata
 from difflib import SequenceMatcher
 
 import ftfy
+import regex
 
 from pipeline.model import Context, Doubt, Edit, Proposal
 
@@ -207,7 +208,32 @@ def _ftfy_segment_edits(segment_start: int, segment: str):
                         f"{before!r} may be mojibake, but ftfy's reading {after!r} takes the "
                         "space after it for part of the character: left for a reviewer")
             continue
+        if _lower_inside_capitals(segment, i1, after):
+            # `IRMÃ»` is Portuguese in capitals before a closing guillemet; read as mojibake it
+            # would be `IRMû`, a small letter inside a word in capitals.
+            yield Doubt(segment_start + i1, segment_start + i2, "fix_mojibake",
+                        f"{before!r} may be mojibake, but ftfy's reading {after!r} puts a small "
+                        "letter into a word in capitals: it is likely correct text (Portuguese "
+                        "and other capitals use Ã), left for a reviewer")
+            continue
         yield Edit(segment_start + i1, segment_start + i2, after, *_explain(place_steps))
+
+
+def _lower_inside_capitals(segment: str, at: int, after: str) -> bool:
+    """Whether `after`, put at `at` in `segment`, is a small letter right after capitals.
+
+    >>> _lower_inside_capitals("A IRMÃ» chegou", 6, "û"), _lower_inside_capitals("sÃ»r", 1, "û")
+    (True, False)
+    >>> _lower_inside_capitals("CAFÃ‰", 3, "É")
+    False
+    >>> _lower_inside_capitals("STRAÃŸE", 4, "ß")  # no capital of its own: capitals keep it
+    False
+    """
+    letters = [ch for ch in after if ch.isalpha()]
+    if not letters or not letters[0].islower() or len(letters[0].upper()) != 1:
+        return False
+    word = regex.search(r"\p{L}+$", segment[:at])
+    return word is not None and len(word.group()) >= 2 and word.group().isupper()
 
 
 def _changed_places(a: str, b: str) -> list[list[int]]:
