@@ -272,9 +272,11 @@ def _hyphenated(before: str, after: str, vocabulary: Vocabulary, lang: str | Non
     return f"{both}; {hyphenation.reason}: left as it is, for a reviewer to mend"
 
 
-# A line that opens like a list item or a line of dialogue is a line of its own, whatever the
-# paragraph around it: `• harina`, `2) the budget`, `(a) the board`, `—¿Vienes?`.
-_LIST_LINE = regex.compile(r"[ \t]*(?:[•◦▪‣●■□○∙·–—]|\d{1,3}[.)][ \t]|\(?(?:[a-z]|\d{1,3})\)[ \t])")
+# A line that opens like a list item, a line of dialogue or a turn of an interview is a line of
+# its own, whatever the paragraph around it: `• harina`, `2) the budget`, `(a) the board`,
+# `—¿Vienes?`, `[3] Cook, T.`, `Q: Where…`, `SRA. PSAKI: Bueno…`.
+_LIST_LINE = regex.compile(r"[ \t]*(?:[•◦▪‣●■□○∙·–—]|\d{1,3}[.)][ \t]|\(?(?:[a-z]|\d{1,3})\)[ \t]"
+                           r"|\[\d{1,3}\][ \t]|\p{Lu}[\p{Lu} .'’-]{0,24}:[ \t])")
 # Wrapped text fills the page's width: 60 to 100 characters a line, and a narrow column's lines
 # start in lower case often enough to tell. Verse, addresses and menus have shorter lines.
 _SHORT_LINE = 60
