@@ -136,7 +136,9 @@ def _between(text, a, b, c, vocabulary, lang, continued) -> tuple[Edit | None, D
     separator = text[start:stop]
     if separator.count("\n") < 2 or separator.strip(" \t\n"):
         return None, None  # not a blank-line break (or something we do not understand)
-    if a.kind == _JOINABLE and b.kind == _JOINABLE and not title_like(a) and not title_like(b):
+    if a.kind == _JOINABLE and b.kind == _JOINABLE and not title_like(a) and not title_like(b) \
+            and not _DISPLAY_MATH.fullmatch(text[a.start:a.end].strip()) \
+            and not _DISPLAY_MATH.fullmatch(text[b.start:b.end].strip()):
         following = c.visible() if c is not None and c.kind == _JOINABLE else None
         decision = _join(a.visible(), b.visible(), following, vocabulary, lang, continued)
         if isinstance(decision, _Join) and decision.drop_hyphen and \
@@ -280,6 +282,9 @@ _LIST_LINE = regex.compile(r"[ \t]*(?:[•◦▪‣●■□○∙·–—]|\d{1
 # Wrapped text fills the page's width: 60 to 100 characters a line, and a narrow column's lines
 # start in lower case often enough to tell. Verse, addresses and menus have shorter lines.
 _SHORT_LINE = 60
+# A paragraph that is only a formula set apart (`$$E = mc^2$$`, `\[ … \]`): the sentence around
+# it reads on through it, but it is no words of that sentence to join.
+_DISPLAY_MATH = regex.compile(r"\$\$.+\$\$|\\\[.+\\\]", regex.DOTALL)
 # Marks that end a line of verse or of a list more often than a line of wrapped prose.
 _LINE_END_MARKS = ",;:.!?"
 # What lies between the two lines of a soft break: spaces ending the first, the line end, the next
