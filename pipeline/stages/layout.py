@@ -301,7 +301,8 @@ def _title_kind(line: _Line, before: _Line | None, after: _Line | None,
             not (width and len(before.stripped) < 0.75 * width):
         return None  # inside a wrapped sentence
     division = _DIVISION.match(line.stripped)
-    if division and regex.search(r"[,;]$", line.stripped) is None:
+    if division and regex.search(r"[,;]$", line.stripped) is None and \
+            _names_a_division(line.stripped, division):
         return "division-" + str(next(i for i, group in enumerate(division.groups()) if group))
     # A title may ask a question ('1.1. ¿Qué es Debian?'); it does not end a sentence otherwise.
     if regex.search(r"[.,;:…]$", line.stripped):
@@ -318,6 +319,26 @@ def _title_kind(line: _Line, before: _Line | None, after: _Line | None,
     if len(letters) >= 3 and letters.isupper():
         return "capitals"
     return None
+
+
+def _names_a_division(text: str, division: regex.Match) -> bool:
+    """Whether a line that opens with a division's name ('Part', 'Section') is its title, not a
+    sentence about it: the name's number or word is the line, or a title follows it after a
+    mark or with a capital.
+
+    >>> def names(line): return _names_a_division(line, _DIVISION.match(line))
+    >>> names("Part One"), names("Chapter 3: The Storm"), names("Capítulo 3 La ciudad")
+    (True, True, True)
+    >>> names("Part of the collection is now in the Bodleian."), names("Section 5 applies to it")
+    (False, False)
+    """
+    rest = text[division.end():].strip()
+    if not rest:
+        return True
+    named = division.group().split()[-1]
+    if named[0].islower() or rest[0].islower():
+        return False  # 'Part of the…', 'Section headings…', 'Section 5 applies…': sentences
+    return rest[0] in ":.—–-" or not (text.endswith(".") and len(text.split()) > 5)
 
 
 def _depth(line: _Line) -> int:
