@@ -199,7 +199,10 @@ def paginate(text: str, lines: _Lines | None = None) -> list[Page]:
         return [Page(0, len(text), 0, 0, None)]
     edges = [(lines.edge(start, end, top=True), lines.edge(start, end, top=False))
              for start, end in bounds]
-    shapes = Counter(_shape(line) for top, bottom in edges for line in {*top, *bottom})
+    # On how many pages each shape stands at an edge: rows of one table at a page's foot are
+    # one page's, however many of them there are.
+    shapes = Counter(shape for top, bottom in edges
+                     for shape in {_shape(line) for line in (*top, *bottom)})
     # Left and right pages of a book carry different heads, so a shape on two pages in five is
     # furniture; a chapter title opening a page now and then is not.
     recurring = {shape for shape, n in shapes.items()
@@ -259,8 +262,9 @@ def _counted_pages(text: str, lines: _Lines) -> list[tuple[int, int, int | None,
         if match and int(match.group(1)) <= int(match.group(2)):
             counts.append((start, start + len(line), int(match.group(1)), match.group(2)))
             continue
-        first = regex.match(r"^(\d{1,4})\b", bare)
-        last = regex.search(r"\b(\d{1,4})$", bare)
+        # Not a piece of a larger number: `1,750` and `3.5` are no folios 750 and 5.
+        first = regex.match(r"^(\d{1,4})\b(?![.,]\d)", bare)
+        last = regex.search(r"(?<!\d[.,])\b(\d{1,4})$", bare)
         if first or last:
             folios.append((start, start + len(line), first and int(first.group(1)),
                            last and int(last.group(1)), _shape(line), k in beside))
@@ -363,9 +367,16 @@ def _bounds(text: str, marks: list[tuple[int, int, int]]):
 
 
 def _shape(line: str) -> str:
-    """A line with its numbers set aside: `Chapter 3 · 41` and `Chapter 3 · 42` are one head.
-    Case counts: a title in capitals on the first page is not the running head that repeats it."""
-    return regex.sub(r"\d+", "#", " ".join(line.split()))
+    """A line with its numbers set aside: `Chapter 3 · 41` and `Chapter 3 · 42` are one head,
+    and so are a verso's `2  HISTORY` and a recto's `HISTORY  3`, whose folio sits at the outer
+    edge. Case counts: a title in capitals on the first page is not the running head that
+    repeats it.
+
+    >>> _shape("2    HISTORY OF THE TOWN") == _shape("HISTORY OF THE TOWN   3")
+    True
+    """
+    shape = regex.sub(r"\d+", "#", " ".join(line.split()))
+    return regex.sub(r"^# (?=.*\p{L})|(?<=\p{L}.*) #$", "", shape)
 
 
 def _furniture(edge: list[str], recurring: set[str]) -> int:
