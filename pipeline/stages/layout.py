@@ -260,12 +260,17 @@ def _titles(text: str, blocks: list[list[_Line]], width: int | None) -> dict[int
     or 'isolated' (a short line alone between blocks)."""
     titles = {}
     for b, block in enumerate(blocks):
+        # Three lines and more all in capitals are a paragraph typed so (a telegram, a memo),
+        # not titles: a title wraps once at most.
+        typed_in_capitals = len(block) >= 3 and all(_in_capitals(line.stripped) for line in block)
         for i, line in enumerate(block):
             before = block[i - 1] if i else None
             after = block[i + 1] if i + 1 < len(block) else \
                 (blocks[b + 1][0] if b + 1 < len(blocks) else None)
             kind = _title_kind(line, before, after, width,
                                before is not None and before.start in titles)
+            if kind == "capitals" and typed_in_capitals:
+                kind = None
             if kind is None and len(block) == 1 and b + 1 < len(blocks):
                 kind = _isolated_title(text, line, blocks[b - 1] if b else None, blocks[b + 1],
                                        width)
@@ -315,10 +320,18 @@ def _title_kind(line: _Line, before: _Line | None, after: _Line | None,
                _depth(other) == depth for other in (before, after)):
             return None
         return f"numbered-{depth}"
-    letters = regex.sub(r"[^\p{L}]", "", line.stripped)
-    if len(letters) >= 3 and letters.isupper():
+    if _in_capitals(line.stripped) and not _SENTENCES.search(line.stripped):
         return "capitals"
     return None
+
+
+# A sentence ending inside the line and another starting: `GERMANY. HE SAID` (not `DR. SMITH`).
+_SENTENCES = regex.compile(r"\p{L}{3,}[.!?]\s+\p{Lu}")
+
+
+def _in_capitals(text: str) -> bool:
+    letters = regex.sub(r"[^\p{L}]", "", text)
+    return len(letters) >= 3 and letters.isupper()
 
 
 def _names_a_division(text: str, division: regex.Match) -> bool:
