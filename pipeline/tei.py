@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections import Counter
 from pathlib import Path
 
+import yaml
 from lxml import etree
 
 from pipeline import __version__, frontmatter, markdown, process
@@ -35,6 +36,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Inline nodes that are only text in TEI.
 _INLINE_TEXT = {"Text", "Html", "InlineHtml", "InlineMath", "DisplayMath"}
 _NOTES_PLACE = "provenance notes"
+# Front matter fields the writer maps to TEI elements; the others are kept as notes.
+_MAPPED_FIELDS = {"title", "author", "byline", "type"}
 _NOTE_INDENT = b"\n      "  # between notes, as `_layout` indents the children of their list
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
@@ -483,6 +486,14 @@ def _header(result: Result, fields: dict, raw_ref: str, heading: str | None,
                        "subtype": "user" if result.kind_evidence == process.FORCED else "detected"},
         f"Read as {'markdown' if result.kind == 'markdown' else 'plain text'}: "
         f"{result.kind_evidence}.")
+    for key, value in fields.items():
+        if key not in _MAPPED_FIELDS:
+            # The dump's own front matter (a date, tags, the page it was taken from): kept as it
+            # was written, since TEI has no one place for every such field.
+            sub(bibl, "note", {"type": "front-matter", "n": str(key)},
+                value if isinstance(value, str) else
+                yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
+                               width=10**6).strip().removesuffix("...").strip())
     sub(bibl, "note", {"type": "encoding", "n": source.codec + (
         "" if source.newline == "\n" else "+" + {"\r\n": "crlf", "\r": "cr"}[source.newline])},
         f"Decoded as {source.codec}: {source.evidence}.")
