@@ -74,7 +74,8 @@ _DIVISION = regex.compile(
 LABEL = regex.compile(
     "^(?:(?:" + "|".join(_DIVISION_WORDS) + r")\s+(?:\d{1,3}|(?-i:[IVXLC]{1,6})|\p{L}{2,12})"
     r"|\d{1,3}(?:\.\d{1,3})*|(?-i:[IVXLC]{1,6}))\.?$", regex.IGNORECASE)
-_CONTENTS = regex.compile(r"(?:\.{3,}|…|\s{2,})\s*\d{1,4}\s*$")  # dot leaders, a page number
+# Dot leaders or a column gap before a number: a line of contents, or a table's row.
+_CONTENTS = regex.compile(r"(?:\.{3,}|…|\s{2,})\s*\d[\d.,]*\s*$")
 _BULLET = regex.compile(r"^([ \t]*)([•▪◦●‣∙■□○])[ \t]+")
 _TITLE_WORDS = 12
 _TITLE_LENGTH = 90
@@ -371,7 +372,7 @@ def _isolated_title(text: str, line: _Line, previous: list[_Line] | None,
     lower case, or is one word ('Introduction')."""
     words = line.stripped.split()
     if len(words) > 10 or not words[0][:1].isupper() or _CAPTION.match(line.stripped) or \
-            regex.search(r"[.,;:!?…)\]\"'»”]$", line.stripped):
+            regex.search(r"[.,;:!?…)\]\"'»”]$", line.stripped) or _CONTENTS.search(line.text):
         return None
     body = following[0].stripped
     if len(following) < 2 and len(body) < max(50, 0.6 * (width or 0)):
