@@ -43,7 +43,12 @@ RULES = {
     "join_split_heading": "A heading that only numbers or names its division ('Capítulo 1', "
                           "'2.3', 'IV') followed at once by another heading is one heading split "
                           "in two: the second takes the first's level (the higher of the two), "
-                          "and the TEI writes both as the <head>s of one division.",
+                          "and the TEI writes both as the <head>s of one division. A heading "
+                          "that ends on a word no title ends on ('2.2 Die') and the heading of "
+                          "its level after it are one title, and become one heading.",
+    "drop_heading_attributes": "Pandoc's attributes at the end of a heading ('{#standards}', "
+                               "'{.unnumbered}') are markup of its own dialect, not words of the "
+                               "title, and are removed.",
     "mark_byline": "A bold or italic line of one to four personal names (optionally after "
                    "'By', 'Por', 'Par', 'Von'…), or several such lines one under the other, first "
                    "in the document or right after its title, is the byline: it becomes the "
@@ -101,10 +106,15 @@ def propose(text: str, context: Context) -> Proposal:
         if joins:
             edits.extend(joins)
             demoted.add(heading.start)
+    for block in blocks:
+        edits.extend(_attributes(text, block))
+    cut = _cut_headings(text, blocks, demoted, context.lang)
+    edits.extend(edit for edit, _ in cut)
+    merged = {second.start for _, second in cut}
     headings = []  # (block, level or None for a promoted title)
     second_parts = {}  # the title half of a split heading -> its label half
     for i, block in enumerate(blocks):
-        if block.start in demoted or block in bylines:
+        if block.start in demoted or block in bylines or block.start in merged:
             continue
         if block.kind == "Heading" and headings and headings[-1][0] is blocks[i - 1] and \
                 is_label(blocks[i - 1]) and blocks[i - 1].start not in second_parts.values():
@@ -131,6 +141,46 @@ def propose(text: str, context: Context) -> Proposal:
         edits.extend(_split_heading(_rewrite(text, block, block.level, new_levels[label]),
                                     label, block))
     return Proposal(sorted(edits), [])
+
+
+def _cut_headings(text, blocks, demoted, lang) -> list[tuple[Edit, markdown.Node]]:
+    """A heading that ends on a word no title ends on (`### 2.2 Die`) and the heading of its
+    level right after it (`### Abschriften`): one title the converter cut in two. The edit that
+    makes them one, with the second heading."""
+    cuts = []
+    for first, second in zip(blocks, blocks[1:]):
+        if first.kind != "Heading" or second.kind != "Heading" or first.level != second.level \
+                or first.start in demoted or not first.children or not second.children or \
+                any(second is taken for _, taken in cuts):
+            continue
+        end = ending(first.visible(), lang)
+        if not end.continues or not markdown.separated_by_blank_lines(text, first, second) and \
+                text[first.end:second.start].strip():
+            continue
+        why = (f"the heading {first.visible().strip()!r} {end.why}: the heading after it, "
+               f"{second.visible().strip()!r}, is the rest of one title")
+        cuts.append((Edit(first.children[-1].end, second.children[0].start, " ",
+                          "join_split_heading", why), second))
+    return cuts
+
+
+# Pandoc's heading attributes (`{#standards}`, `{#intro .unnumbered}`): markup of its own
+# dialect, which CommonMark shows as text.
+_ATTRIBUTES = regex.compile(r"[ \t]+\{(?:[#.][\w:.-]+|[\w-]+=(?:\S+))(?:[ \t]+(?:[#.][\w:.-]+|"
+                            r"[\w-]+=\S+))*\}[ \t]*$")
+
+
+def _attributes(text: str, block: markdown.Node) -> list[Edit]:
+    if block.kind != "Heading" or not block.children:
+        return []
+    end = block.children[-1].end
+    line_end = block.start + len(text[block.start:block.end].rstrip("\n"))
+    found = _ATTRIBUTES.search(text, block.start, line_end)
+    if found is None or found.start() < block.children[0].start:
+        return []
+    return [Edit(found.start(), line_end, "", "drop_heading_attributes",
+                 f"{found.group().strip()!r} is pandoc's markup for the heading's id or class, "
+                 "not words of its title")]
 
 
 def _split_heading(edits: list[Edit], label: markdown.Node, title: markdown.Node) -> list[Edit]:
