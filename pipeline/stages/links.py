@@ -99,6 +99,9 @@ def propose(text: str, context: Context) -> Proposal:
             edits.extend(_html_anchors(text, node))
         if node.kind == "Paragraph":
             doubts.extend(_whole_line_links(text, node))
+            cut = list(_link_cut_at_line_end(text, node))
+            consumed.update(edit.start for edit in cut)
+            edits.extend(cut)
     return Proposal(_first_of_overlapping(edits), doubts)
 
 
@@ -147,7 +150,7 @@ def _whole_line_links(text: str, paragraph: markdown.Node):
 
 # A URL ends before whitespace and markup; a closing bracket only belongs to it when it opened one.
 # One right after `](` is the target of a link whose brackets a break cut apart: the link's.
-BARE_URL = regex.compile(r"(?<![<\w/])(?<!\]\()(?:https?|ftp)://[^\s<>\[\]\"]+")
+BARE_URL = regex.compile(r"(?<![<\w/])(?<!\][ \t]*\n?[ \t>]*\()(?:https?|ftp)://[^\s<>\[\]\"]+")
 _URL_TAIL = regex.compile(r"[.,;:!?'’”»)]+$")
 
 
@@ -267,6 +270,33 @@ def _across_break(text, a, b, vocabulary, lang) -> Edit | None:
     if head is not None and head.kind == "Text":
         return _rejoin_word(text, link, close, suffix, head, vocabulary, lost)
     return None
+
+
+_CUT_AT_LINE_END = regex.compile(r"\][ \t]*\n[ \t>]*\(")
+# What only a link's target looks like: a scheme, a path, a fragment, a file or host name.
+_TARGET_LIKE = regex.compile(r"[a-z][a-z0-9+.-]*:|[/.#?]|[\w-]+(?:\.[a-z]{2,5}\b|/)",
+                             regex.IGNORECASE)
+
+
+def _link_cut_at_line_end(text: str, paragraph: markdown.Node):
+    """A link whose `](` a line end cut (`[library]` / `(#)`): no link to the parser, since
+    nothing may stand between the text and the target; closed up, it is one."""
+    for gap in _CUT_AT_LINE_END.finditer(text, paragraph.start, paragraph.end):
+        joined = text[paragraph.start:gap.start() + 1] + text[gap.end() - 1:paragraph.end]
+        at = gap.start() - paragraph.start  # the `]` in `joined`
+        link = next((n for n in markdown.walk(markdown.parse(joined))
+                     if n.kind == "Link" and n.start < at < n.end), None)
+        if link is None or not (is_lost(link.dest) or _TARGET_LIKE.match(link.dest)):
+            continue  # `[1]` / `(b) the board`: a citation, then an enumeration
+        why = (f"the link {link.visible()!r} has its text on one line and its target on the "
+               "next: a line end cut it")
+        yield Edit(gap.start() + 1, gap.end() - 1, "", "merge_split_link", why)
+        close, suffix = _target_suffix(joined, link)
+        if joined[close:link.end] != suffix:
+            shift = paragraph.start + (gap.end() - gap.start() - 2)
+            yield Edit(close + 1 + shift, link.end + shift, suffix[1:], "drop_lost_link_target",
+                       f"the link target {link.dest!r} was lost in conversion; the text "
+                       f"{link.visible()!r} is kept, as a reference without a target")
 
 
 def _link_cut_apart(text, run, vocabulary, lang) -> list[Edit]:
