@@ -50,6 +50,8 @@ RULES = {
     "remove_html_anchor": "An empty HTML element that only names a place (<span id=…></span>, "
                           "<a name=…></a>), which converters leave where a page began or a link "
                           "pointed, holds no text and is removed.",
+    "remove_space_inside_brackets": "A space just inside round brackets, after '(' or before "
+                                    "')', left by a conversion, is removed.",
     "remove_space_inside_quotes": "A space between a quotation mark and the link or emphasis it "
                                   "encloses is removed (not inside French « », whose typography "
                                   "puts one there).",
@@ -97,6 +99,7 @@ def propose(text: str, context: Context) -> Proposal:
             edits.extend(_spaces_in_text(text, node, context.lang))
             edits.extend(_bare_urls(text, node))
             edits.extend(_html_anchors(text, node))
+            edits.extend(_spaces_in_brackets(text, node))
         if node.kind == "Paragraph":
             doubts.extend(_whole_line_links(text, node))
             cut = list(_link_cut_at_line_end(text, node))
@@ -442,6 +445,25 @@ def _space_patterns(lang: str | None) -> tuple[regex.Pattern, regex.Pattern]:
 # `.com`, a decimal `.5` or an ellipsis `...` (which many writers set off with a space) is not one.
 _LOOSE_MARK = regex.compile(r"(?<=[\w\"”’»)\]])[ \t]+([,.;:!?])(?=\s|$|[\"”’»)])")
 _SPACE_THEN_MARK = regex.compile(r"[ \t][,.;:!?]")
+
+
+# Spaces a conversion left inside round brackets: after `(` before what it encloses, before `)`
+# after it (`( ver [su obra](#) )`, `( ref. D/EX 123/4 )`). No typography sets them.
+_INSIDE_BRACKETS = regex.compile(r"(?<=\()[ \t]+(?=[\w\"“«'‘\[*_])"
+                                 r"|(?<=[\w.!?\"”»'’\]*_)])[ \t]+(?=\))")
+
+
+def _spaces_in_brackets(text: str, block: markdown.Node):
+    """Spaces just inside round brackets in the block's running text."""
+    if text.find("( ", block.start, block.end) < 0 and text.find(" )", block.start, block.end) < 0:
+        return
+    for node in markdown.walk(block):
+        if node.kind != "Text" or text[node.start:node.end] != node.text:
+            continue
+        for match in _INSIDE_BRACKETS.finditer(text, node.start, node.end):
+            where = "after the opening" if text[match.start() - 1] == "(" else "before the closing"
+            yield Edit(match.start(), match.end(), "", "remove_space_inside_brackets",
+                       f"a space {where} round bracket, which no typography sets there")
 
 
 def _guillemet_spans(text: str, block: markdown.Node):
