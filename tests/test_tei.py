@@ -27,6 +27,16 @@ def _write(raw: Path, out: Path) -> bytes:
     return tei.write(process.repair(source.read(raw)), out)
 
 
+def _cleaned(tmp_path: Path, name: str, content: str) -> tuple[Path, Path]:
+    """`content` written as raw/`name` and cleaned to clean/, as `make` lays them out."""
+    raw, out = tmp_path / "raw" / name, tmp_path / "clean" / f"{Path(name).stem}.tei.xml"
+    raw.parent.mkdir(exist_ok=True)
+    out.parent.mkdir(exist_ok=True)
+    raw.write_text(content, encoding="utf-8")
+    out.write_bytes(_write(raw, out))
+    return raw, out
+
+
 @pytest.fixture(scope="module")
 def sample() -> etree._Element:
     return etree.fromstring(_write(SAMPLE, ROOT / "clean" / "x.tei.xml"))
@@ -152,13 +162,8 @@ def test_a_dump_using_private_use_characters_keeps_them_and_notes_stay_on_one_li
 def test_a_byline_under_the_title_stays_under_it(tmp_path):
     from pipeline.verify import verify
 
-    raw = tmp_path / "raw" / "d.md"
-    raw.parent.mkdir()
-    raw.write_text("# The Harbour Archive Reopens\n\n*By Jane Whitfield*\n\n"
-                   "The archive reopened on Monday after two years.\n", encoding="utf-8")
-    out = tmp_path / "clean" / "d.tei.xml"
-    out.parent.mkdir()
-    out.write_bytes(_write(raw, out))
+    raw, out = _cleaned(tmp_path, "d.md", "# The Harbour Archive Reopens\n\n*By Jane Whitfield*\n\n"
+                                          "The archive reopened on Monday after two years.\n")
     div = etree.fromstring(out.read_bytes()).find(".//t:body/t:div", NS)
     assert [etree.QName(child).localname for child in div] == ["head", "byline", "p"]
     assert all(check.ok for check in verify(raw, out))
@@ -250,13 +255,8 @@ def test_kept_line_ends_are_line_beginnings(tmp_path):
 def test_a_tight_item_with_a_list_under_it_is_one_paragraph_and_verifies(tmp_path):
     from pipeline.verify import verify
 
-    raw = tmp_path / "raw" / "lists.md"
-    raw.parent.mkdir()
-    raw.write_text("- One *two*\n  - One.a\n- Two\n\n1. First\n   > quoted\n2. Second\n",
-                   encoding="utf-8")
-    out = tmp_path / "clean" / "lists.tei.xml"
-    out.parent.mkdir()
-    out.write_bytes(_write(raw, out))
+    raw, out = _cleaned(tmp_path, "lists.md",
+                        "- One *two*\n  - One.a\n- Two\n\n1. First\n   > quoted\n2. Second\n")
     item = etree.fromstring(out.read_bytes()).find(".//t:body/t:list/t:item", NS)
     assert [etree.QName(child).localname for child in item] == ["p", "list"]
     assert "".join(item[0].itertext()) == "One two"
