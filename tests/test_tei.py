@@ -264,11 +264,11 @@ def test_a_tight_item_with_a_list_under_it_is_one_paragraph_and_verifies(tmp_pat
 
 
 def test_front_matter_fields_the_writer_does_not_map_are_kept_as_notes(tmp_path):
-    raw = tmp_path / "front.md"
-    raw.write_text("---\ntitle: Il fondo\ndate: 2020-05-01\ntags: [archivio, restauro]\n"
-                   "source_url: https://example.org/x?a=1&b=2\n---\n\n"
-                   "Il fondo è stato restaurato nel 2019.\n", encoding="utf-8")
-    document = etree.fromstring(_write(raw, tmp_path / "front.tei.xml"))
+    _, out = _cleaned(tmp_path, "front.md",
+                      "---\ntitle: Il fondo\ndate: 2020-05-01\ntags: [archivio, restauro]\n"
+                      "source_url: https://example.org/x?a=1&b=2\n---\n\n"
+                      "Il fondo è stato restaurato nel 2019.\n")
+    document = etree.fromstring(out.read_bytes())
     notes = {note.get("n"): note.text for note in
              document.iterfind(".//t:sourceDesc//t:note[@type='front-matter']", NS)}
     assert notes == {"date": "2020-05-01", "tags": "[archivio, restauro]",
