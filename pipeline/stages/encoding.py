@@ -246,8 +246,11 @@ def _changed_places(a: str, b: str) -> list[list[int]]:
     [[6, 8, 6, 7], [12, 14, 11, 12], [17, 19, 15, 16]]
     >>> _changed_places("a &eacute;t&eacute;", "a été")
     [[2, 10, 2, 3], [11, 19, 4, 5]]
+    >>> _changed_places("l&#39;&eacute;v&ecirc;que", "l'évêque")
+    [[1, 6, 1, 2], [6, 14, 2, 3], [15, 22, 4, 5]]
     """
     places: list[list[int]] = []
+    references: list[bool] = []  # whether each place is a reference of its own
     words_a, words_b = _WORDS_WITH_SPACE.findall(a), _WORDS_WITH_SPACE.findall(b)
     starts_a, starts_b = _starts(words_a), _starts(words_b)
     for w1, w2, v1, v2 in _differences(words_a, words_b):
@@ -263,12 +266,19 @@ def _changed_places(a: str, b: str) -> list[list[int]]:
             units = _UNITS.findall(a, a0, a1)
             unit_starts = _starts(units)
             for u1, u2, j1, j2 in _differences(units, b[b0:b1]):
-                i1, i2 = unit_starts[u1], unit_starts[u2]
-                i1, i2, j1, j2 = a0 + i1, a0 + i2, b0 + j1, b0 + j2
-                if places and i1 == places[-1][1] and j1 == places[-1][3]:
-                    places[-1][1], places[-1][3] = i2, j2
-                else:
-                    places.append([i1, i2, j1, j2])
+                # References side by side (`&#39;&eacute;`), each become a character: one place
+                # each, so that a reviewer can take one and leave the other.
+                apart = u2 - u1 == j2 - j1 > 1 and all(len(unit) > 1 for unit in units[u1:u2])
+                for p1, p2, q1, q2 in ([(u, u + 1, j1 + k, j1 + k + 1)
+                                        for k, u in enumerate(range(u1, u2))] if apart
+                                       else [(u1, u2, j1, j2)]):
+                    i1, i2 = a0 + unit_starts[p1], a0 + unit_starts[p2]
+                    if places and not apart and not references[-1] and \
+                            i1 == places[-1][1] and b0 + q1 == places[-1][3]:
+                        places[-1][1], places[-1][3] = i2, b0 + q2
+                    else:
+                        places.append([i1, i2, b0 + q1, b0 + q2])
+                        references.append(apart)
     return places
 
 

@@ -44,8 +44,9 @@ RULES = {
                           "'2.3', 'IV') followed at once by another heading is one heading split "
                           "in two: the second takes the first's level (the higher of the two), "
                           "and the TEI writes both as the <head>s of one division. A heading "
-                          "that ends on a word no title ends on ('2.2 Die') and the heading of "
-                          "its level after it are one title, and become one heading.",
+                          "that ends on a small function word no title ends on ('The history "
+                          "of') and the heading of its level after it, going on in lower case, "
+                          "are one title, and become one heading.",
     "drop_heading_attributes": "Pandoc's attributes at the end of a heading ('{#standards}', "
                                "'{.unnumbered}') are markup of its own dialect, not words of the "
                                "title, and are removed.",
@@ -144,9 +145,9 @@ def propose(text: str, context: Context) -> Proposal:
 
 
 def _cut_headings(text, blocks, demoted, lang) -> list[tuple[Edit, markdown.Node]]:
-    """A heading that ends on a word no title ends on (`### 2.2 Die`) and the heading of its
-    level right after it (`### Abschriften`): one title the converter cut in two. The edit that
-    makes them one, with the second heading."""
+    """A heading that ends on a word no title ends on (`## The history of`) and the heading of
+    its level right after it, going on in lower case (`## the town archive`): one title the
+    converter cut in two. The edit that makes them one, with the second heading."""
     cuts = []
     for first, second in zip(blocks, blocks[1:]):
         if first.kind != "Heading" or second.kind != "Heading" or first.level != second.level \
@@ -154,7 +155,12 @@ def _cut_headings(text, blocks, demoted, lang) -> list[tuple[Edit, markdown.Node
                 any(second is taken for _, taken in cuts):
             continue
         end = ending(first.visible(), lang)
-        if not end.continues or not markdown.separated_by_blank_lines(text, first, second) and \
+        words = first.visible().split()
+        # Both halves say it: the first stops on a function word written small (not `Appendix
+        # A`, `Parte I`, `What We Stand For`), the second goes on in lower case (not a title of
+        # its own after a sentence ending on a pronoun: `Wir schaffen das` / `Die Folgen`).
+        if not end.continues or not words or not words[-1].islower() or \
+                not second.visible().lstrip()[:1].islower() or \
                 text[first.end:second.start].strip():
             continue
         why = (f"the heading {first.visible().strip()!r} {end.why}: the heading after it, "

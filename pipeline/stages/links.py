@@ -276,9 +276,13 @@ def _across_break(text, a, b, vocabulary, lang) -> Edit | None:
 
 
 _CUT_AT_LINE_END = regex.compile(r"\][ \t]*\n[ \t>]*\(")
-# What only a link's target looks like: a scheme, a path, a fragment, a file or host name.
-_TARGET_LIKE = regex.compile(r"[a-z][a-z0-9+.-]*:|[/.#?]|[\w-]+(?:\.[a-z]{2,5}\b|/)",
-                             regex.IGNORECASE)
+# What only a link's target looks like: an address with its scheme, a fragment, a path from
+# the root or the current folder, a web page's or a host's name. Not `?`, `...`, `and/or`, `3/4`:
+# an editor's marks in a transcription (`[illegible]` / `(?)`).
+_TARGET_LIKE = regex.compile(
+    r"(?:[a-z][a-z0-9+.-]*:[^\s:]|#[\w-]|\.{0,2}/[\w-]|(?:www\.)?[\w-]+(?:\.[\w-]+)*"
+    r"\.(?:html?|php|aspx?|jsp|pdf|xml|md|txt|org|com|net|edu|gov|int|eu|de|fr|es|it|pt|uk)"
+    r"(?:[/#?]|$))", regex.IGNORECASE)
 
 
 def _link_cut_at_line_end(text: str, paragraph: markdown.Node):
@@ -447,23 +451,45 @@ _LOOSE_MARK = regex.compile(r"(?<=[\w\"”’»)\]])[ \t]+([,.;:!?])(?=\s|$|[\"�
 _SPACE_THEN_MARK = regex.compile(r"[ \t][,.;:!?]")
 
 
-# Spaces a conversion left inside round brackets: after `(` before what it encloses, before `)`
-# after it (`( ver [su obra](#) )`, `( ref. D/EX 123/4 )`). No typography sets them.
-_INSIDE_BRACKETS = regex.compile(r"(?<=\()[ \t]+(?=[\w\"“«'‘\[*_])"
-                                 r"|(?<=[\w.!?\"”»'’\]*_)])[ \t]+(?=\))")
-
-
 def _spaces_in_brackets(text: str, block: markdown.Node):
-    """Spaces just inside round brackets in the block's running text."""
+    """Spaces a conversion left just inside round brackets of the block's running text
+    (`( ver [su obra](#) )`, `( ref. D/EX 123/4 )`), both sides of a pair at once. A `(` after
+    `:` or `;` is a smiley's mouth, no bracket; empty brackets are left as they are.
+
+    >>> def fixed(raw):
+    ...     block = markdown.parse(raw).children[0]
+    ...     return [(e.start, e.end) for e in _spaces_in_brackets(raw, block)]
+    >>> fixed("( ¿verdad? ) and ( -5 degrees )"), fixed("lost :( but ( ) kept")
+    ([(1, 2), (10, 11), (18, 19), (29, 30)], [])
+    """
     if text.find("( ", block.start, block.end) < 0 and text.find(" )", block.start, block.end) < 0:
         return
+    opened, pairs = [], []
     for node in markdown.walk(block):
         if node.kind != "Text" or text[node.start:node.end] != node.text:
+            continue  # markup (a link's target), or escapes and entities
+        for mark in _ROUND.finditer(text, node.start, node.end):
+            at = mark.start()
+            if mark.group() == "(":
+                if text[at - 1:at] not in (":", ";"):
+                    opened.append(at)
+            elif opened:
+                pairs.append((opened.pop(), at))
+    for start, end in sorted(pairs):
+        inner = text[start + 1:end]
+        if not inner.strip():
             continue
-        for match in _INSIDE_BRACKETS.finditer(text, node.start, node.end):
-            where = "after the opening" if text[match.start() - 1] == "(" else "before the closing"
-            yield Edit(match.start(), match.end(), "", "remove_space_inside_brackets",
-                       f"a space {where} round bracket, which no typography sets there")
+        lead = len(inner) - len(inner.lstrip(" \t"))
+        trail = len(inner) - len(inner.rstrip(" \t"))
+        if lead:
+            yield Edit(start + 1, start + 1 + lead, "", "remove_space_inside_brackets",
+                       "a space after an opening round bracket, which no typography sets there")
+        if trail:
+            yield Edit(end - trail, end, "", "remove_space_inside_brackets",
+                       "a space before a closing round bracket, which no typography sets there")
+
+
+_ROUND = regex.compile(r"[()]")
 
 
 def _guillemet_spans(text: str, block: markdown.Node):

@@ -291,10 +291,12 @@ def _folio_run(folios: list[tuple[int, int, int | None, int | None, str, bool]])
     for shape, found in by_shape.items():
         if not regex.sub(r"[#*_\s]", "", shape):
             run.extend((start, end, first) for start, end, first, _, _, _ in found)
-            headed = headed or len(found) >= 3 and all(folio[5] for folio in found)
+            # The last page may end without a head after its folio.
+            headed = headed or len(found) >= 3 and sum(f[5] for f in found) >= len(found) - 1
             continue
-        for side in (3, 2):
-            numbered = [(f[0], f[1], f[side]) for f in found if f[side] is not None]
+        for side in (3, 2, None):  # the number at the end, at the start, or at the outer edge
+            numbered = [(f[0], f[1], f[side] if side else f[3] if f[3] is not None else f[2])
+                        for f in found if (f[side] if side else f[3] or f[2]) is not None]
             if len(found) >= 2 and len(numbered) == len(found) and _growing(numbered):
                 run.extend(numbered)
                 headed = True
