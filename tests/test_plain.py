@@ -127,3 +127,23 @@ def test_footnotes_at_page_feet_become_notes_and_the_sentence_goes_on(tmp_path):
     anchors = paragraph.findall("t:ref[@type='noteAnchor']", NS)
     assert [a.get("target") for a in anchors] == [
         "#" + n.get("{http://www.w3.org/XML/1998/namespace}id") for n in notes]
+
+
+def test_verso_and_recto_heads_without_form_feeds_are_page_furniture(tmp_path):
+    # An OCR'd book: the folio at the outer edge of each page's head, left on versos and right
+    # on rectos, and no form feed; the pages' text differs from page to page.
+    words = ("manor tenants survey steward holdings leases court rolls field acres rent "
+             "harvest mill common meadow").split()
+    pages = []
+    for n in range(2, 8):
+        head = f"{n}   THE MANOR OF ELMSWORTH" if n % 2 == 0 else \
+            f"{' ' * 20}THE MANOR OF ELMSWORTH   {n}"
+        lines = [" ".join(words[(n * 3 + k + j) % len(words)] for j in range(9)).capitalize()
+                 + ("." if k % 4 == 3 else ",") for k in range(12)]
+        pages.append(head + "\n\n" + "\n".join(lines) + "\n")
+    raw, out, root = _tei(tmp_path, "manor.txt", "\n".join(pages))
+    body = root.find(".//t:body", NS)
+    assert [pb.get("n") for pb in body.iter(f"{{{tei.TEI_NS}}}pb")] == [str(n) for n in range(2, 8)]
+    assert "ELMSWORTH" not in "".join(body.itertext())
+    assert body.find(".//t:head", NS) is None
+    assert all(check.ok for check in verify.verify(raw, out))
