@@ -228,8 +228,8 @@ _TRICKY = st.text(st.sampled_from(list("a é&<>\"'\r\n\t\x01\x0c\x1f\ufffe\uffff
        raw_ref=st.text(st.sampled_from(list("a/.é&<>\"'\t ")), min_size=1, max_size=8),
        step=st.none() | st.integers(0, 10**6), verdict=st.none() | st.sampled_from(
            ["accept", "reject"]))
-def test_notes_written_as_text_read_as_the_notes_lxml_would_build(before, after, reason, comment, raw_ref,
-                                                       step, verdict):
+def test_notes_written_as_text_read_as_the_notes_lxml_would_build(before, after, reason, comment,
+                                                                  raw_ref, step, verdict):
     decision = None if verdict is None else Decision(
         "chg-x-1", verdict, "Ana <&>", "2026-11-26", comment, before, after)
     change = Change("links", "drop_lost_link_target", reason, before, after, 3, 7, 1, 4, 3, 3, 5,

@@ -179,7 +179,6 @@ _ATTRIBUTES = regex.compile(r"[ \t]+\{(?:[#.][\w:.-]+|[\w-]+=(?:\S+))(?:[ \t]+(?
 def _attributes(text: str, block: markdown.Node) -> list[Edit]:
     if block.kind != "Heading" or not block.children:
         return []
-    end = block.children[-1].end
     line_end = block.start + len(text[block.start:block.end].rstrip("\n"))
     found = _ATTRIBUTES.search(text, block.start, line_end)
     if found is None or found.start() < block.children[0].start:
@@ -412,8 +411,8 @@ def _bold_title(text, blocks, i, lang) -> bool:
         return False
     if _CAPTION.match(title) or title.strip("¡!¿?:.… ").casefold() in _ADMONITIONS:
         return False  # a table's or figure's caption; the label of a note or warning box
-    if i > 0 and blocks[i - 1].kind == "Heading" and byline_names(
-            title, text[max(0, block.start - _NEAR):block.start] + text[block.end:block.end + _NEAR]):
+    near = text[max(0, block.start - _NEAR):block.start] + text[block.end:block.end + _NEAR]
+    if i > 0 and blocks[i - 1].kind == "Heading" and byline_names(title, near):
         return False  # the names under a title: its byline, not a heading below it
     if title[0].islower():
         return False  # titles start with a capital or a number; a table's column head need not

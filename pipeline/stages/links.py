@@ -219,14 +219,14 @@ _ANCHOR_OPEN = regex.compile(r'<(a|span)\s+(?:id|name)\s*=\s*"[^"<>]*"\s*>', reg
 def _html_anchors(text: str, block: markdown.Node):
     """Empty HTML anchors among the block's inline nodes: no text, only a name for a place."""
     children = block.children
-    for opening, closing in zip(children, children[1:]):
-        if opening.kind != "InlineHtml" or closing.kind != "InlineHtml" or \
-                opening.end != closing.start:
+    for start_tag, end_tag in zip(children, children[1:]):
+        if start_tag.kind != "InlineHtml" or end_tag.kind != "InlineHtml" or \
+                start_tag.end != end_tag.start:
             continue
-        tag = _ANCHOR_OPEN.fullmatch(text, opening.start, opening.end)
-        if tag and text[closing.start:closing.end].lower() == f"</{tag.group(1).lower()}>":
-            yield Edit(opening.start, closing.end, "", "remove_html_anchor",
-                       f"the empty HTML element {text[opening.start:closing.end]!r} only names a "
+        tag = _ANCHOR_OPEN.fullmatch(text, start_tag.start, start_tag.end)
+        if tag and text[end_tag.start:end_tag.end].lower() == f"</{tag.group(1).lower()}>":
+            yield Edit(start_tag.start, end_tag.end, "", "remove_html_anchor",
+                       f"the empty HTML element {text[start_tag.start:end_tag.end]!r} only names a "
                        "place (a page or a link target of the converted document): no text")
 
 
