@@ -685,6 +685,8 @@ PATHOLOGICAL = [
     ("`&amp;` among words", lambda n: "w &amp; " * n, 10_000),
     ("a word of soft hyphens", lambda n: "a\u00ad" * n, 10_000),
     ("words cut by breaks", lambda n: "wo-\n\nrd " * n, 10_000),
+    ("a column gap alone", lambda n: "Intro.\n\nX" + " " * n + "Y\n\nA line follows.\n", 10_000),
+    ("capitals before mojibake", lambda n: "A" * n + "Ã» cafÃ©\n", 10_000),
 ]
 PATHOLOGICAL_FACTOR = 10
 PATHOLOGICAL_NOISE = 0.1  # seconds

@@ -284,7 +284,7 @@ _LIST_LINE = regex.compile(r"[ \t]*(?:[•◦▪‣●■□○∙·–—]|\d{1
 _SHORT_LINE = 60
 # A paragraph that is only a formula set apart (`$$E = mc^2$$`, `\[ … \]`): the sentence around
 # it reads on through it, but it is no words of that sentence to join.
-_DISPLAY_MATH = regex.compile(r"\$\$.+\$\$|\\\[.+\\\]", regex.DOTALL)
+_DISPLAY_MATH = regex.compile(r"\$\$[^$]+\$\$|\\\[(?:(?!\\\]).)+\\\]", regex.DOTALL)
 # Marks that end a line of verse or of a list more often than a line of wrapped prose.
 _LINE_END_MARKS = ",;:.!?"
 # What lies between the two lines of a soft break: spaces ending the first, the line end, the next
@@ -419,7 +419,7 @@ def _wrapped(lines: list[str], lang: str | None) -> str | None:
         if line.rstrip()[-1:] in ("-", SOFT_HYPHEN):
             return f"a line ends with {line.rstrip()[-1]!r}"
     punctuated = sum(line.rstrip()[-1:] in _LINE_END_MARKS for line in lines[:-1])
-    if 2 * punctuated >= len(lines) - 1:
+    if len(lines) >= 3 and 2 * punctuated >= len(lines) - 1:
         return None
     for line in lines[1:]:
         start = opening(line)

@@ -33,7 +33,6 @@ import unicodedata
 from difflib import SequenceMatcher
 
 import ftfy
-import regex
 
 from pipeline.model import Context, Doubt, Edit, Proposal
 
@@ -103,16 +102,16 @@ def propose(text: str, context: Context) -> Proposal:
     edits = [*_byte_order_marks(text), *_noncharacters(text), *_newlines(text)]
     by_line = {start: list(_ftfy_edits(start, line, lost_nbsp=False))
                for start, line in _suspect_lines(text, _SUSPECT)}
-    if any(found.rule == "fix_mojibake" for line_found in by_line.values()
-           for found in line_found if isinstance(found, Edit)):
+    if any(place.rule == "fix_mojibake" for places in by_line.values()
+           for place in places if isinstance(place, Edit)):
         by_line.update((start, list(_ftfy_edits(start, line, lost_nbsp=True)))
                        for start, line in _suspect_lines(text, _LOST_NBSP))
-    found = [found for line_found in by_line.values() for found in line_found]
-    edits.extend(edit for edit in found if isinstance(edit, Edit))
+    places = [place for line_places in by_line.values() for place in line_places]
+    edits.extend(place for place in places if isinstance(place, Edit))
     edits = _without_overlaps(edits)
     edits.extend(_nfc(text, edits))
-    return Proposal(_without_overlaps(edits), [doubt for doubt in found
-                                               if isinstance(doubt, Doubt)])
+    return Proposal(_without_overlaps(edits), [place for place in places
+                                               if isinstance(place, Doubt)])
 
 
 def _byte_order_marks(text: str):
@@ -232,8 +231,12 @@ def _lower_inside_capitals(segment: str, at: int, after: str) -> bool:
     letters = [ch for ch in after if ch.isalpha()]
     if not letters or not letters[0].islower() or len(letters[0].upper()) != 1:
         return False
-    word = regex.search(r"\p{L}+$", segment[:at])
-    return word is not None and len(word.group()) >= 2 and word.group().isupper()
+    start = at  # the letters before the place, walked back to the word's start
+    while start > 0 and segment[start - 1].isalpha():
+        if not segment[start - 1].isupper():
+            return False
+        start -= 1
+    return at - start >= 2
 
 
 def _changed_places(a: str, b: str) -> list[list[int]]:

@@ -151,8 +151,7 @@ def _cut_headings(text, blocks, demoted, lang) -> list[tuple[Edit, markdown.Node
     cuts = []
     for first, second in zip(blocks, blocks[1:]):
         if first.kind != "Heading" or second.kind != "Heading" or first.level != second.level \
-                or first.start in demoted or not first.children or not second.children or \
-                any(second is taken for _, taken in cuts):
+                or first.start in demoted or not first.children or not second.children:
             continue
         end = ending(first.visible(), lang)
         words = first.visible().split()
@@ -215,7 +214,7 @@ def _numbered_levels(headings: list[tuple[markdown.Node, int | None]]):
     offsets = Counter(level - _depth(block) for block, level in headings
                       if block.kind == "Heading" and _depth(block))
     if not offsets:
-        numbered = [k for k, (block, _) in enumerate(headings) if _depth(headings[k][0])]
+        numbered = [k for k, (block, _) in enumerate(headings) if _depth(block)]
         depths = {_depth(headings[k][0]) for k in numbered}
         if len(depths) < 2:
             return headings

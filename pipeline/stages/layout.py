@@ -75,7 +75,9 @@ LABEL = regex.compile(
     "^(?:(?:" + "|".join(_DIVISION_WORDS) + r")\s+(?:\d{1,3}|(?-i:[IVXLC]{1,6})|\p{L}{2,12})"
     r"|\d{1,3}(?:\.\d{1,3})*|(?-i:[IVXLC]{1,6}))\.?$", regex.IGNORECASE)
 # Dot leaders or a column gap before a number: a line of contents, or a table's row.
-_CONTENTS = regex.compile(r"(?:\.{3,}|…|\s{2,})\s*\d[\d.,]*\s*$")
+# (A gap counts from its first space only: tried from each space of a long run, it cost time
+# growing with the cube of the run.)
+_CONTENTS = regex.compile(r"(?:(?:\.{3,}|…)[ \t]*|(?<![ \t])[ \t]{2,}+)\d[\d.,]*\s*$")
 _BULLET = regex.compile(r"^([ \t]*)([•▪◦●‣∙■□○])[ \t]+")
 _TITLE_WORDS = 12
 _TITLE_LENGTH = 90

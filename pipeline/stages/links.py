@@ -102,9 +102,7 @@ def propose(text: str, context: Context) -> Proposal:
             edits.extend(_spaces_in_brackets(text, node))
         if node.kind == "Paragraph":
             doubts.extend(_whole_line_links(text, node))
-            cut = list(_link_cut_at_line_end(text, node))
-            consumed.update(edit.start for edit in cut)
-            edits.extend(cut)
+            edits.extend(_link_cut_at_line_end(text, node))
     return Proposal(_first_of_overlapping(edits), doubts)
 
 
@@ -153,7 +151,8 @@ def _whole_line_links(text: str, paragraph: markdown.Node):
 
 # A URL ends before whitespace and markup; a closing bracket only belongs to it when it opened one.
 # One right after `](` is the target of a link whose brackets a break cut apart: the link's.
-BARE_URL = regex.compile(r"(?<![<\w/])(?<!\][ \t]*\n?[ \t>]*\()(?:https?|ftp)://[^\s<>\[\]\"]+")
+BARE_URL = regex.compile(r"(?<![<\w/])(?<!\]\()(?<!\][ \t]*\n[ \t>]*\()(?:https?|ftp)://"
+                         r"[^\s<>\[\]\"]+")
 _URL_TAIL = regex.compile(r"[.,;:!?'’”»)]+$")
 
 
@@ -289,12 +288,16 @@ def _link_cut_at_line_end(text: str, paragraph: markdown.Node):
     """A link whose `](` a line end cut (`[library]` / `(#)`): no link to the parser, since
     nothing may stand between the text and the target; closed up, it is one."""
     for gap in _CUT_AT_LINE_END.finditer(text, paragraph.start, paragraph.end):
+        close = text.find(")", gap.end(), paragraph.end)
+        dest = text[gap.end():close].strip() if close >= 0 else None
+        if dest is None or not (is_lost(dest) or _TARGET_LIKE.match(dest)):
+            continue  # `[1]` / `(b) the board`: a citation, then an enumeration
         joined = text[paragraph.start:gap.start() + 1] + text[gap.end() - 1:paragraph.end]
         at = gap.start() - paragraph.start  # the `]` in `joined`
         link = next((n for n in markdown.walk(markdown.parse(joined))
                      if n.kind == "Link" and n.start < at < n.end), None)
-        if link is None or not (is_lost(link.dest) or _TARGET_LIKE.match(link.dest)):
-            continue  # `[1]` / `(b) the board`: a citation, then an enumeration
+        if link is None:
+            continue
         why = (f"the link {link.visible()!r} has its text on one line and its target on the "
                "next: a line end cut it")
         yield Edit(gap.start() + 1, gap.end() - 1, "", "merge_split_link", why)
@@ -447,14 +450,15 @@ def _space_patterns(lang: str | None) -> tuple[regex.Pattern, regex.Pattern]:
 # A mark that closes what comes before it (a word, or a closing quotation mark or bracket):
 # followed by a space, a closing mark or the end, so that the `.` of
 # `.com`, a decimal `.5` or an ellipsis `...` (which many writers set off with a space) is not one.
-_LOOSE_MARK = regex.compile(r"(?<=[\w\"”’»)\]])[ \t]+([,.;:!?])(?=\s|$|[\"”’»)])")
+_CLOSERS = "\"”’»)"  # what may follow a mark that ends what comes before it
+_LOOSE_MARK = regex.compile(rf"(?<=[\w\"”’»)\]])[ \t]+([,.;:!?])(?=\s|$|[{_CLOSERS}])")
 _SPACE_THEN_MARK = regex.compile(r"[ \t][,.;:!?]")
 
 
 def _spaces_in_brackets(text: str, block: markdown.Node):
     """Spaces a conversion left just inside round brackets of the block's running text
-    (`( ver [su obra](#) )`, `( ref. D/EX 123/4 )`), both sides of a pair at once. A `(` after
-    `:` or `;` is a smiley's mouth, no bracket; empty brackets are left as they are.
+    (`( ver [su obra](#) )`, `( ref. D/EX 123/4 )`), both sides of a pair at once. A bracket
+    after `:` or `;` is a smiley's mouth; empty brackets are left as they are.
 
     >>> def fixed(raw):
     ...     block = markdown.parse(raw).children[0]
@@ -470,9 +474,10 @@ def _spaces_in_brackets(text: str, block: markdown.Node):
             continue  # markup (a link's target), or escapes and entities
         for mark in _ROUND.finditer(text, node.start, node.end):
             at = mark.start()
+            if text[at - 1:at] in (":", ";"):
+                continue  # a smiley's mouth, `:(` or `;)`
             if mark.group() == "(":
-                if text[at - 1:at] not in (":", ";"):
-                    opened.append(at)
+                opened.append(at)
             elif opened:
                 pairs.append((opened.pop(), at))
     for start, end in sorted(pairs):
@@ -517,7 +522,7 @@ _GUILLEMET = regex.compile("[«»]")
 def _ends_mark(text: str, pos: int) -> bool:
     """Whether what follows a mark at `pos` lets it end what comes before it, as `_LOOSE_MARK`
     asks inside one text node."""
-    return pos == len(text) or text[pos].isspace() or text[pos] in "\"”’»)"
+    return pos == len(text) or text[pos].isspace() or text[pos] in _CLOSERS
 
 
 def _spaces_in_text(text: str, block: markdown.Node, lang: str | None):

@@ -295,8 +295,8 @@ def _folio_run(folios: list[tuple[int, int, int | None, int | None, str, bool]])
             headed = headed or len(found) >= 3 and sum(f[5] for f in found) >= len(found) - 1
             continue
         for side in (3, 2, None):  # the number at the end, at the start, or at the outer edge
-            numbered = [(f[0], f[1], f[side] if side else f[3] if f[3] is not None else f[2])
-                        for f in found if (f[side] if side else f[3] or f[2]) is not None]
+            numbered = [(f[0], f[1], _folio_number(f, side)) for f in found
+                        if _folio_number(f, side) is not None]
             if len(found) >= 2 and len(numbered) == len(found) and _growing(numbered):
                 run.extend(numbered)
                 headed = True
@@ -312,6 +312,14 @@ def _folio_run(folios: list[tuple[int, int, int | None, int | None, str, bool]])
 _HEADING = regex.compile(r"[ ]{0,3}#{1,6}(?:\s|$)")
 
 
+def _folio_number(folio: tuple, side: int | None) -> int | None:
+    """A folio line's number at its end (3), its start (2), or whichever edge has one (None):
+    a verso's number opens its head, a recto's closes it."""
+    if side is not None:
+        return folio[side]
+    return folio[3] if folio[3] is not None else folio[2]
+
+
 def _beside_running_heads(lines: list[tuple[int, str]]) -> set[int]:
     """The indexes of lines next to a running head of their own line: a short line without
     digits that recurs unchanged three times or more (`HISTOIRE DE LA BRETAGNE` under each
@@ -325,7 +333,7 @@ def _beside_running_heads(lines: list[tuple[int, str]]) -> set[int]:
     shapes = [" ".join(line.split()) for _, line in lines]
     recurring = Counter(shape for shape in shapes if shape and len(shape) <= _LONGEST and
                         regex.search(r"\p{L}", shape) and not regex.search(r"\d", shape))
-    heads = {k for k, shape in enumerate(shapes) if recurring.get(shape, 0) >= 3}
+    heads = {k for k, shape in enumerate(shapes) if recurring[shape] >= 3}
     beside = set()
     for k in heads:
         for step in (-1, 1):
