@@ -16,6 +16,7 @@ import re
 import time
 from bisect import bisect_right
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -48,7 +49,6 @@ _LAYOUT = {"TEI", "teiHeader", "fileDesc", "titleStmt", "publicationStmt", "sour
 
 
 _XML_ATTRIBUTES = {f"xml:{name}": f"{{{XML_NS}}}{name}" for name in ("id", "lang", "space")}
-_TAGS: dict[str, str] = {}
 
 
 def _attributes(attrib: dict | None) -> dict | None:
@@ -57,11 +57,9 @@ def _attributes(attrib: dict | None) -> dict | None:
     return {_XML_ATTRIBUTES.get(key, key): value for key, value in attrib.items()}
 
 
+@cache
 def _tag(name: str) -> str:
-    tag = _TAGS.get(name)
-    if tag is None:
-        tag = _TAGS[name] = f"{{{TEI_NS}}}{name}"
-    return tag
+    return f"{{{TEI_NS}}}{name}"
 
 
 def E(tag: str, attrib: dict | None = None, text: str | None = None) -> etree._Element:

@@ -133,7 +133,7 @@ def _markdown_blocks(text: str) -> list[str]:
                         visit(markdown.Node("Document", part.start, part.end, children=[part]))
             elif child.kind == "BlockQuote" and not child.children:
                 texts.append("")  # a `>` line with nothing after it: the writer's empty <p>
-            elif child.kind in ("BlockQuote", "List", "Item", "Table", "TableHead", "TableRow",
+            elif child.kind in ("BlockQuote", "List", "Table", "TableHead", "TableRow",
                                 "FootnoteDefinition"):
                 visit(child)
     visit(root)

@@ -153,16 +153,18 @@ def _cut_headings(text, blocks, demoted, lang) -> list[tuple[Edit, markdown.Node
         if first.kind != "Heading" or second.kind != "Heading" or first.level != second.level \
                 or first.start in demoted or not first.children or not second.children:
             continue
-        end = ending(first.visible(), lang)
-        words = first.visible().split()
+        title = first.visible().strip()
         # Both halves say it: the first stops on a function word written small (not `Appendix
         # A`, `Parte I`, `What We Stand For`), the second goes on in lower case (not a title of
         # its own after a sentence ending on a pronoun: `Wir schaffen das` / `Die Folgen`).
-        if not end.continues or not words or not words[-1].islower() or \
+        if not title or not title.split()[-1].islower() or \
                 not second.visible().lstrip()[:1].islower() or \
                 text[first.end:second.start].strip():
             continue
-        why = (f"the heading {first.visible().strip()!r} {end.why}: the heading after it, "
+        end = ending(title, lang)
+        if not end.continues:
+            continue
+        why = (f"the heading {title!r} {end.why}: the heading after it, "
                f"{second.visible().strip()!r}, is the rest of one title")
         cuts.append((Edit(first.children[-1].end, second.children[0].start, " ",
                           "join_split_heading", why), second))
@@ -410,9 +412,10 @@ def _bold_title(text, blocks, i, lang) -> bool:
         return False
     if _CAPTION.match(title) or title.strip("¡!¿?:.… ").casefold() in _ADMONITIONS:
         return False  # a table's or figure's caption; the label of a note or warning box
-    near = text[max(0, block.start - _NEAR):block.start] + text[block.end:block.end + _NEAR]
-    if i > 0 and blocks[i - 1].kind == "Heading" and byline_names(title, near):
-        return False  # the names under a title: its byline, not a heading below it
+    if i > 0 and blocks[i - 1].kind == "Heading":
+        near = text[max(0, block.start - _NEAR):block.start] + text[block.end:block.end + _NEAR]
+        if byline_names(title, near):
+            return False  # the names under a title: its byline, not a heading below it
     if title[0].islower():
         return False  # titles start with a capital or a number; a table's column head need not
     if regex.sub(rf"[{regex.escape(QUOTE_MARKS)})\]\s]+$", "", title)[-1:] in ".,;:":

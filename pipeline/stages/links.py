@@ -304,9 +304,7 @@ def _link_cut_at_line_end(text: str, paragraph: markdown.Node):
         close, suffix = _target_suffix(joined, link)
         if joined[close:link.end] != suffix:
             shift = paragraph.start + (gap.end() - gap.start() - 2)
-            yield Edit(close + 1 + shift, link.end + shift, suffix[1:], "drop_lost_link_target",
-                       f"the link target {link.dest!r} was lost in conversion; the text "
-                       f"{link.visible()!r} is kept, as a reference without a target")
+            yield _dropped_target(link, close + 1 + shift, link.end + shift, suffix[1:])
 
 
 def _link_cut_apart(text, run, vocabulary, lang) -> list[Edit]:
@@ -352,10 +350,8 @@ def _mend_cut_link(text, pieces, ends, joined, starts, link, vocabulary, lang) -
     first_shift, last_shift = pieces[0].start, pieces[-1].start - last_start
     close, suffix = _target_suffix(joined, link)
     if close >= last_start and joined[close:link.end] != suffix:
-        edits.append(Edit(close + 1 + last_shift, link.end + last_shift, suffix[1:],
-                          "drop_lost_link_target",
-                          f"the link target {link.dest!r} was lost in conversion; the text "
-                          f"{link.visible()!r} is kept, as a reference without a target"))
+        edits.append(_dropped_target(link, close + 1 + last_shift, link.end + last_shift,
+                                     suffix[1:]))
     for edit in _spaces_around(joined, link, lang):
         shift = first_shift if edit.end <= first_end else last_shift \
             if edit.start >= last_start else None
@@ -404,13 +400,18 @@ def _drop_target(text: str, link: markdown.Node) -> Edit | None:
     close, suffix = _target_suffix(text, link)
     if close < 0 or text[close:link.end] == suffix:
         return None
+    return _dropped_target(link, close + 1, link.end, suffix[1:])
+
+
+def _dropped_target(link: markdown.Node, start: int, end: int, replacement: str) -> Edit:
+    """The edit that empties a link's lost target; its text (an image's description) stays."""
     if link.kind == "Image":
-        return Edit(close + 1, link.end, suffix[1:], "drop_lost_link_target",
-                    f"the image source {link.dest!r} was lost in conversion; its description "
-                    f"{link.visible()!r} is kept, as a figure without a graphic")
-    return Edit(close + 1, link.end, suffix[1:], "drop_lost_link_target",
-                f"the link target {link.dest!r} was lost in conversion; the text "
-                f"{link.visible()!r} is kept, as a reference without a target")
+        why = (f"the image source {link.dest!r} was lost in conversion; its description "
+               f"{link.visible()!r} is kept, as a figure without a graphic")
+    else:
+        why = (f"the link target {link.dest!r} was lost in conversion; the text "
+               f"{link.visible()!r} is kept, as a reference without a target")
+    return Edit(start, end, replacement, "drop_lost_link_target", why)
 
 
 def _spaces_around(text: str, node: markdown.Node, lang: str | None):
@@ -469,9 +470,7 @@ def _spaces_in_brackets(text: str, block: markdown.Node):
     if text.find("( ", block.start, block.end) < 0 and text.find(" )", block.start, block.end) < 0:
         return
     opened, pairs = [], []
-    for node in markdown.walk(block):
-        if node.kind != "Text" or text[node.start:node.end] != node.text:
-            continue  # markup (a link's target), or escapes and entities
+    for node in _literal_text(text, block):
         for mark in _ROUND.finditer(text, node.start, node.end):
             at = mark.start()
             if text[at - 1:at] in (":", ";"):
@@ -525,16 +524,21 @@ def _ends_mark(text: str, pos: int) -> bool:
     return pos == len(text) or text[pos].isspace() or text[pos] in _CLOSERS
 
 
+def _literal_text(text: str, block: markdown.Node):
+    """The block's text nodes whose source is the text itself: not markup (a link's target),
+    escapes or entities, which are left alone."""
+    for node in markdown.walk(block):
+        if node.kind == "Text" and text[node.start:node.end] == node.text:
+            yield node
+
+
 def _spaces_in_text(text: str, block: markdown.Node, lang: str | None):
     """Spaces stranded before punctuation in running text (`galleries , including`)."""
     if not _SPACE_THEN_MARK.search(text, block.start, block.end):
         return  # most blocks: no text node in them can have one
     spaced = SPACED_PUNCTUATION.get(lang, frozenset())
     quoted = _guillemet_spans(text, block)
-    for node in markdown.walk(block):
-        # Only where the source is the text itself: escapes and entities are left alone.
-        if node.kind != "Text" or text[node.start:node.end] != node.text:
-            continue
+    for node in _literal_text(text, block):
         for match in _LOOSE_MARK.finditer(node.text):
             mark = match.group(1)
             if mark in spaced or (mark in ";:!?" and lang is None):
