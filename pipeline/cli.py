@@ -269,10 +269,14 @@ def _explain(args) -> int:
         _fail(str(error))
         return 1
     ns = {"t": tei.TEI_NS}
+    xml_id = f"{{{tei.XML_NS}}}id"
+    reviewers = {"#" + statement.get(xml_id): statement.findtext("t:name", namespaces=ns)
+                 for statement in document.iterfind(".//t:respStmt", ns) if statement.get(xml_id)}
     for note in document.iterfind(".//t:standOff//t:note", ns):
         where = note.findtext("t:label", namespaces=ns) or ""
         reason = note.findtext("t:p", namespaces=ns) or "".join(note.itertext())
-        if note.get("type") == "provenance":
+        kind = note.get("type")
+        if kind == "provenance":
             orig, reg = note.find("t:choice/t:orig", ns), note.find("t:choice/t:reg", ns)
             if orig is None or reg is None:
                 _fail(f"{args.tei}: line {note.sourceline}: a provenance note without "
@@ -280,13 +284,32 @@ def _explain(args) -> int:
                       "or damaged")
                 return 1
             before, after = "".join(orig.itertext()), "".join(reg.itertext())
-            print(f"{note.get('{http://www.w3.org/XML/1998/namespace}id')}  "
-                  f"{note.get('subtype')}/{note.get('n')}  {where}\n"
-                  f"    {before!r} → {after!r}\n    {reason}")
+            verdict, decided = _decision(note.find("t:seg[@type='decision']", ns), reviewers)
+            print(f"{note.get(xml_id)}  {note.get('subtype')}/{note.get('n')}  {where}"
+                  f"{'  ' + verdict if verdict else ''}\n"
+                  f"    {before!r} → {after!r}\n    {reason}{decided}")
+        elif kind == "stale-decision":
+            print(f"stale decision {note.get('n')} by {reviewers.get(note.get('resp'), '?')}\n"
+                  f"    {reason}")
         else:
-            print(f"{note.get('{http://www.w3.org/XML/1998/namespace}id')}  doubt "
+            print(f"{note.get(xml_id)}  doubt "
                   f"{note.get('subtype')}/{note.get('n')}\n    {reason}")
     return 0
+
+
+def _decision(seg, reviewers: dict[str, str]) -> tuple[str, str]:
+    """A provenance note's decision as the run applied it: the verdict for the note's first line,
+    and a line with the verdict, reviewer, date and comment ("" and "" when undecided)."""
+    if seg is None:
+        return "", ""
+    verdict = seg.get("subtype")
+    reviewer = reviewers.get(seg.get("resp"), "?")
+    when = seg.find(f"{{{tei.TEI_NS}}}date")
+    # the seg reads "<date>: rejected, not applied by NAME: COMMENT"; the comment is what follows
+    comment = "".join(seg.itertext()).partition(f" by {reviewer}")[2].removeprefix(": ")
+    return (f"{verdict}{', not applied' if verdict == 'rejected' else ''}",
+            f"\n    {verdict} by {reviewer} on {when.get('when') if when is not None else '?'}"
+            + (f": {comment}" if comment else ""))
 
 
 def _validate(args) -> int:

@@ -74,6 +74,37 @@ def test_verify_explain_and_validate_on_a_written_file(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("valid")
 
 
+def test_explain_shows_each_decision_as_the_run_applied_it(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "d.md").write_text(GOOD + "\nSee [the notes](#) here.\n", encoding="utf-8")
+    (tmp_path / "review").mkdir()
+    (tmp_path / "review" / "d.decisions.json").write_text(json.dumps({"document": "d.md",
+        "decisions": {
+            "chg-join_midsentence_break-45": {
+                "decision": "reject", "reviewer": "Ana Ruiz", "date": "2026-11-20",
+                "comment": "two paragraphs in print", "before": "\n\n", "after": " "},
+            "chg-drop_lost_link_target-87": {
+                "decision": "accept", "reviewer": "Ben Ode", "date": "2026-11-21",
+                "before": "(#)", "after": "()"},
+            "chg-drop_lost_link_target-9999": {
+                "decision": "accept", "reviewer": "Ben Ode", "date": "2026-11-22",
+                "before": "x", "after": "y"}}}), encoding="utf-8")
+    assert main(["run", str(raw / "d.md"), "--out", "clean"]) == 0
+    capsys.readouterr()
+    assert main(["explain", "clean/d.tei.xml"]) == 0
+    notes = capsys.readouterr().out.split("\nchg-")
+    join = next(note for note in notes if "join_midsentence_break-45 " in note)
+    assert "line 3, column 24  rejected, not applied" in join.splitlines()[0]
+    assert "    rejected by Ana Ruiz on 2026-11-20: two paragraphs in print" in join
+    link = next(note for note in notes if "drop_lost_link_target-87 " in note)
+    assert link.splitlines()[0].endswith("  accepted")
+    assert "    accepted by Ben Ode on 2026-11-21" in link.splitlines()
+    stale = notes[-1].split("\nstale decision ")[1]
+    assert stale.startswith("chg-drop_lost_link_target-9999 by Ben Ode\n")
+    assert "The accept decision of 2026-11-22" in stale and "doubt" not in notes[-1]
+
+
 def test_verify_reports_a_tampered_file(tmp_path, capsys):
     raw = tmp_path / "raw"
     raw.mkdir()
