@@ -82,9 +82,27 @@ class Hunk:
     @property
     def header(self) -> str:
         first, last = self.opcodes[0], self.opcodes[-1]
-        ids = " ".join(change.id for change in self.changes)
-        return (f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@"
-                + (f" {ids}" if ids else ""))
+        return _header(first[1], last[2], first[3], last[4], self.located)
+
+
+@dataclass(frozen=True)
+class WordHunk:
+    """A hunk of the word diff: one paragraph of a line hunk (or more, when a change joins them,
+    or when one holds no change), so that a plain text whose every line end was repaired reads
+    as hunks of a paragraph each, not as one hunk naming every change of the document."""
+
+    header: str
+    a_chars: tuple[int, int]
+    b_chars: tuple[int, int]
+    located: tuple[Located, ...]
+    runs: tuple[tuple[str, str, str], ...]  # (kind, old, new): `equal` text or a `change`
+
+
+def _header(a_first: int, a_stop: int, b_first: int, b_stop: int,
+            located: tuple[Located, ...]) -> str:
+    ids = " ".join(loc.change.id for loc in located)
+    return f"@@ -{_range(a_first, a_stop)} +{_range(b_first, b_stop)} @@" + (f" {ids}" if ids
+                                                                            else "")
 
 
 def diffs(result: Result, stem: str) -> list[TextDiff]:
@@ -155,18 +173,25 @@ def hunks(diff: TextDiff, context: int = CONTEXT) -> list[Hunk]:
     groups = _grouped(_line_opcodes(diff, a_lines, b_lines, a_starts, b_starts), context)
     ranges = [((a_starts[g[0][1]], a_starts[g[-1][2]]), (b_starts[g[0][3]], b_starts[g[-1][4]]))
               for g in groups]
-    members: list[list[Located]] = [[] for _ in groups]
-    for located in diff.located:
-        found = [k for k, (a, b) in enumerate(ranges) if _overlaps(located, a, b, strict=True)]
+    members = _members(diff.located, ranges)
+    return [Hunk(tuple(group), a, b, members[k])
+            for k, (group, (a, b)) in enumerate(zip(groups, ranges))]
+
+
+def _members(located: tuple[Located, ...], ranges: list[tuple[tuple[int, int], tuple[int, int]]]
+             ) -> list[tuple[Located, ...]]:
+    """The changes in each of the (a, b) character ranges, in the order of the newer text."""
+    members: list[list[Located]] = [[] for _ in ranges]
+    for loc in located:
+        found = [k for k, (a, b) in enumerate(ranges) if _overlaps(loc, a, b, strict=True)]
         # a change whose text a later one removed whole has only points left: it belongs where
         # its point is
         found = found or [k for k, (a, b) in enumerate(ranges)
-                          if _overlaps(located, a, b, strict=False)][:1]
+                          if _overlaps(loc, a, b, strict=False)][:1]
         for k in found:
-            members[k].append(located)
-    return [Hunk(tuple(group), a, b, tuple(sorted(
-                members[k], key=lambda loc: (loc.b_start, loc.a_start, loc.change.id))))
-            for k, (group, (a, b)) in enumerate(zip(groups, ranges))]
+            members[k].append(loc)
+    return [tuple(sorted(found, key=lambda loc: (loc.b_start, loc.a_start, loc.change.id)))
+            for found in members]
 
 
 def _line_opcodes(diff: TextDiff, a_lines, b_lines, a_starts, b_starts) -> list[tuple]:
@@ -373,27 +398,66 @@ def words(diff: TextDiff, colour: bool = False) -> str:
         return ""
     out = [_paint_line(f"--- {diff.a_label}\n") if colour else f"--- {diff.a_label}\n",
            _paint_line(f"+++ {diff.b_label}\n") if colour else f"+++ {diff.b_label}\n"]
-    for hunk in found:
+    for hunk in word_hunks(diff, found):
         out.append(_paint_line(hunk.header + "\n") if colour else hunk.header + "\n")
-        text = "".join(_render(kind, a, b, colour) for kind, a, b in _word_ops(diff, hunk))
+        text = "".join(_render(kind, a, b, colour) for kind, a, b in hunk.runs)
         out.append(text if text.endswith("\n") else text + "\n")
     out += _unseen_changes(diff, found)
     return "".join(out)
 
 
-def _word_ops(diff: TextDiff, hunk: Hunk):
-    """(kind, old, new) runs of a hunk: `equal` text, or a `change` from old to new."""
+# A paragraph ends at a blank line (spaces or tabs alone count as blank).
+_PARAGRAPH_END = re.compile(r"\n(?:[ \t]*\n)+")
+
+
+def word_hunks(diff: TextDiff, found: list[Hunk]) -> list[WordHunk]:
+    """The line hunks cut after each blank line they hold as unchanged text, each piece with the
+    changes in it; a piece that holds no change stays with the one before it (or after it, at
+    a hunk's start), as context."""
+    a_starts, b_starts = _line_starts(lines(diff.a)), _line_starts(lines(diff.b))
+    out = []
+    for hunk in found:
+        parts: list[list[tuple[int, int, int, int, bool]]] = [[]]
+        for a_start, a_end, b_start, b_end, piece in _runs(diff, hunk, a_starts, b_starts):
+            if piece:
+                parts[-1].append((a_start, a_end, b_start, b_end, True))
+                continue
+            # the text is the same on both sides here, so a cut in one is a cut in the other
+            for match in _PARAGRAPH_END.finditer(diff.a, a_start, a_end):
+                cut = match.end()
+                parts[-1].append((a_start, cut, b_start, b_start + cut - a_start, False))
+                parts.append([])
+                b_start += cut - a_start
+                a_start = cut
+            if a_start < a_end:
+                parts[-1].append((a_start, a_end, b_start, b_end, False))
+        merged: list[list[tuple[int, int, int, int, bool]]] = []
+        for part in filter(None, parts):
+            if merged and not (any(run[4] for run in part) and any(run[4] for run in merged[-1])):
+                merged[-1] += part
+            else:
+                merged.append(part)
+        ranges = [((part[0][0], part[-1][1]), (part[0][2], part[-1][3])) for part in merged]
+        for part, (a, b), located in zip(merged, ranges, _members(hunk.located, ranges)):
+            header = _header(bisect_right(a_starts, a[0]) - 1, bisect_right(a_starts, a[1]) - 1,
+                             bisect_right(b_starts, b[0]) - 1, bisect_right(b_starts, b[1]) - 1,
+                             located)
+            runs = tuple(op for a_start, a_end, b_start, b_end, piece in part
+                         for op in (_token_ops(diff.a[a_start:a_end], diff.b[b_start:b_end])
+                                    if piece else [("equal", diff.a[a_start:a_end],
+                                                    diff.a[a_start:a_end])]))
+            out.append(WordHunk(header, a, b, located, runs))
+    return out
+
+
+def _runs(diff: TextDiff, hunk: Hunk, a_starts: list[int], b_starts: list[int]
+          ) -> list[tuple[int, int, int, int, bool]]:
+    """A hunk as runs (a_start, a_end, b_start, b_end, is_change) that cover it in order."""
     pieces = _pieces(diff, hunk)
     if pieces is None:  # never expected (the log and the text agree): line block by line block
-        a_starts = _line_starts(lines(diff.a))
-        b_starts = _line_starts(lines(diff.b))
         pieces = [(a_starts[i1], a_starts[i2], b_starts[j1], b_starts[j2], tag != "equal")
                   for tag, i1, i2, j1, j2 in hunk.opcodes]
-    for a_start, a_end, b_start, b_end, piece in pieces:
-        if not piece:
-            yield "equal", diff.a[a_start:a_end], diff.a[a_start:a_end]
-        else:
-            yield from _token_ops(diff.a[a_start:a_end], diff.b[b_start:b_end])
+    return pieces
 
 
 def _pieces(diff: TextDiff, hunk: Hunk) -> list[tuple[int, int, int, int, bool]] | None:

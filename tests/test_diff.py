@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import textwrap
 import time
 from pathlib import Path
 
@@ -189,6 +190,32 @@ def test_word_diff_shows_joins_inline():
     assert header in de["05-breaks"]
 
 
+def test_word_diff_of_a_plain_text_is_a_hunk_per_paragraph_naming_its_own_changes():
+    """Every line end of a wrapped plain text is repaired, so its line diff is one hunk; the word
+    diff cuts it at each blank line, and each hunk names the joins of its paragraph only."""
+    paragraphs = [
+        "The archive received the collection in three boxes, each holding letters, drafts and "
+        "notebooks that the family had kept in the attic for decades before anyone thought of "
+        "reading them.",
+        "Cataloguing began in the spring and went on through the summer, because every item had "
+        "to be dated, described and measured, and many of the letters carried no date at all.",
+        "The volunteers who read the notebooks found recipes, lists of debts and a diary of the "
+        "flood year, written in a small and careful hand that grew larger as the water rose."]
+    text = "\n\n".join(textwrap.fill(paragraph, 64) for paragraph in paragraphs) + "\n"
+    expected, start = [], 0
+    for paragraph in text.split("\n\n"):
+        inner = paragraph.rstrip("\n")
+        expected.append([f"chg-join_wrapped_line-{start + m.start()}"
+                         for m in re.finditer("\n", inner)])
+        start += len(paragraph) + 2
+    result = process.repair(source.decode(Path("letters.txt"), text.encode("utf-8")))
+    whole = diff.diffs(result, "letters")[0]
+    assert len(diff.hunks(whole)) == 1
+    headers = [line for line in diff.words(whole).splitlines() if line.startswith("@@")]
+    assert [header.split(" @@")[1].split() for header in headers] == expected
+    assert headers[0].startswith("@@ -1,4 +1,2 @@ ") and headers[2].startswith("@@ -9,3 +5 @@ ")
+
+
 def test_invisible_and_control_characters_are_shown_by_code_point():
     data = "\ufeffUna frase cortada por\r\n\r\nla mitad x\x07y.\r\n".encode("utf-8")
     result = process.repair(source.decode(Path("c.txt"), data))
@@ -342,7 +369,13 @@ def test_any_dump_diffs_exactly_and_names_every_change(text):
         assert sorted(c.id for hunk in found for c in hunk.changes) == sorted(
             located.change.id for located in text_diff.located)
         assert _patch(text_diff.a, diff.unified(text_diff)) == text_diff.b
-        for hunk in found:  # the word diff, read one side at a time, is each text again
-            runs = list(diff._word_ops(text_diff, hunk))
-            assert "".join(old for _, old, _ in runs) == text_diff.a[slice(*hunk.a_chars)]
-            assert "".join(new for _, _, new in runs) == text_diff.b[slice(*hunk.b_chars)]
+        paragraphs = diff.word_hunks(text_diff, found)
+        assert sorted(loc.change.id for hunk in paragraphs for loc in hunk.located) == sorted(
+            c.id for hunk in found for c in hunk.changes)
+        for part in paragraphs:  # the word diff, read one side at a time, is each text again
+            assert "".join(old for _, old, _ in part.runs) == text_diff.a[slice(*part.a_chars)]
+            assert "".join(new for _, _, new in part.runs) == text_diff.b[slice(*part.b_chars)]
+        for side in "ab":  # and its hunks cover the line hunks' text, in order, once
+            assert "".join(getattr(text_diff, side)[slice(*getattr(part, f"{side}_chars"))]
+                           for part in paragraphs) == "".join(
+                getattr(text_diff, side)[slice(*getattr(hunk, f"{side}_chars"))] for hunk in found)
