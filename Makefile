@@ -89,10 +89,11 @@ verify: $(TEI) ## prove each TEI loses nothing: checksum, replay to raw bytes, t
 
 # The collection as a BagIt bag for an archive, in build/deposit/<bag_name> (pyproject.toml's
 # [tool.pipeline.deposit]); refused, with nothing written, unless every TEI is valid and verifies.
-# `make deposit DEPOSIT_ARGS=--tar` adds <bag>.tar and its .sha256; `pipeline deposit --verify BAG`
+# `make deposit DEPOSIT_ARGS=--tar` adds <bag>.tar and its .sha256; `DEPOSIT_ARGS=--no-review`
+# leaves the review pages out (and does not build them); `pipeline deposit --verify BAG`
 # re-checks a bag. With SOURCE_DATE_EPOCH set (for `make` too), two deposits are byte-identical.
 .PHONY: deposit
-deposit: $(TEI) review ## package raw/, clean/, provenance, decisions and review pages as a BagIt bag
+deposit: $(TEI) $(if $(filter --no-review,$(DEPOSIT_ARGS)),,review) ## package raw/, clean/, provenance, decisions and review pages as a BagIt bag
 	$(PIPELINE) deposit $(DEPOSIT_ARGS)
 
 test: $(INSTALLED) ## run the test suite

@@ -81,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
                                   ("--review-html", "build/review", "HTML review reports")):
         deposit.add_argument(option, type=Path, default=Path(default), metavar="DIR",
                              help=f"{what} (default: {default})")
+    deposit.add_argument("--no-review", action="store_true",
+                         help="leave the HTML review pages out of the bag (the decisions and "
+                              "provenance stay in; require_review then asks for decisions only)")
 
     review = commands.add_parser("review", help="write HTML review pages: raw and repaired "
                                  "text side by side, every change, decisions to export")
@@ -344,7 +347,8 @@ def _deposit(args) -> int:
     try:
         config = deposit.load_config(args.config)
         out = out or deposit.default_out(config)
-        inputs = deposit.Inputs(args.raw, args.clean, args.decisions, args.review_html)
+        inputs = deposit.Inputs(args.raw, args.clean, args.decisions,
+                                None if args.no_review else args.review_html)
         deposit.build(out, inputs, config, tar=args.tar, warn=_warn)
     except InputError as error:
         _fail(str(error))

@@ -7,7 +7,8 @@ project, that nothing in it changed and that every repair is accounted for. So t
     data/clean/<name>.tei.xml          the TEI (its raw ref, ../raw/<dump>, resolves inside the bag)
     data/provenance/<name>.changes.jsonl   one JSON record per change, with its decision
     data/decisions/<name>.decisions.json   the reviewers' decisions the TEI was written with
-    data/review/*.html                 the review reports, when they were made
+    data/review/*.html                 the review reports, when they were made (not with
+                                       --no-review: they can be many times the payload)
 
 with SHA-256 and SHA-512 manifests and tag manifests. The decisions travel too because `verify`
 needs them: without them a rejected change would look like a lost one.
@@ -164,7 +165,7 @@ class Inputs:
     raw: Path = Path("raw")
     clean: Path = Path("clean")
     decisions: Path = Path("review")
-    review_html: Path = Path("build/review")
+    review_html: Path | None = Path("build/review")  # None: the bag leaves the pages out
 
 
 @dataclass(frozen=True)
@@ -284,10 +285,13 @@ def _documents(inputs: Inputs, warn) -> list[Document]:
     return documents
 
 
-def _review_reports(folder: Path, config: Config,
+def _review_reports(folder: Path | None, config: Config,
                     documents: list[Document]) -> tuple[list[Path], list[str]]:
     """Whatever HTML `pipeline review` left in `folder`, and the problems: with require_review,
-    each document's page (<name>.html) must be among them."""
+    each document's page (<name>.html) must be among them. No folder, no pages: the decisions
+    are the review's record, and require_review still asks for them (`_stage`)."""
+    if folder is None:
+        return [], []
     reports = sorted(p for p in folder.rglob("*.html") if p.is_file()) if folder.is_dir() else []
     if config.require_review:
         missing = [f"{folder / f'{document.stem}.html'}: missing, the review page of "

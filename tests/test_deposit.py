@@ -192,6 +192,23 @@ def test_without_review_required_absent_reports_and_decisions_are_fine(tmp_path)
     assert info["Source-Organization"] == info["Contact-Name"] == "Not specified"
 
 
+def test_no_review_leaves_the_review_pages_out_and_still_requires_the_decisions(tmp_path, capsys):
+    project = _project(tmp_path, CONFIG + "require_review = true\n")
+    (project / "build" / "review" / "index.html").write_text("<html></html>\n")
+    _decide(project / "review", "d", [(c, "accept") for c in _changes(DUMP)])
+    out = tmp_path / "bag"
+    assert _deposit(project, out, "--no-review") == 1  # e.txt has no decisions yet
+    assert "e.decisions.json: 1 of 1 changes have no decision" in capsys.readouterr().err
+    _decide(project / "review", "e", [(c, "accept") for c in _changes(GOOD)])
+    _run(project)
+    assert _deposit(project, out, "--no-review") == 0  # and e.html is not asked for
+    assert sorted(p.name for p in (out / "data").iterdir()) == [
+        "clean", "decisions", "provenance", "raw"]
+    assert "review" not in bagit.Bag(str(out)).info["External-Description"]
+    bagit.Bag(str(out)).validate()
+    assert _deposit(project, tmp_path / "with-pages") == 1  # the default asks for every page
+
+
 @pytest.fixture
 def good_bag(tmp_path) -> Path:
     project = _project(tmp_path)
