@@ -8,11 +8,19 @@ provenance (stage, rule, exact before and after with whitespace made visible, ra
 reason, id), and lets the reviewer accept or reject each one and export the verdicts as
 `<name>.decisions.json` — the file `pipeline.decisions` reads on the next run.
 
-The pages work from disk with no network: CSS and JavaScript are inline, and a Content Security
-Policy forbids every fetch. They are built with lxml, so every piece of text is escaped by the
-serializer, never by string pasting; the one exception is the embedded JSON data, which is
-ASCII-only and has `<`, `>` and `&` escaped so that no text can close its `<script>`. The output
-is a function of the input alone (no clock, no randomness), so a page can be diffed between runs.
+A page stays a few times the size of its dump, however many changes it has, and opens in about a
+second: each text is written once, as plain text in blocks of lines that the browser lays out only
+when they are scrolled to (`content-visibility`); the changes are data (JSON), from which the
+page's script builds the list and draws a block's highlights when the block is shown or one of its
+changes is chosen. Writing every highlight and list item as HTML made a page tens of times its
+dump (a 5.5 MB dump gave 47 MB, 17 s to open in Chromium).
+
+The pages work from disk with no network: the CSS and JavaScript (`review.css`, `review.js`,
+package data) are written into each page, and a Content Security Policy forbids every fetch. They
+are built with lxml, so every piece of text is escaped by the serializer, never by string pasting;
+the one exception is the embedded JSON data, which is ASCII-only and has `<`, `>` and `&` escaped
+so that no text can close its `<script>`. The output is a function of the input alone (no clock,
+no randomness), so a page can be diffed between runs.
 """
 
 from __future__ import annotations
@@ -23,13 +31,14 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from pipeline import __version__, decisions, source
-from pipeline.model import Change
 from pipeline.process import LocatedDoubt, Result
 from pipeline.stages import STAGES
 
@@ -38,13 +47,20 @@ from pipeline.stages import STAGES
 _HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e"
                      "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff"
                      "\ufff9-\ufffb\ufffe\uffff\ud800-\udfff]")
-# Whitespace that matters inside a change: shown with a symbol over it, the character kept.
-_SPACES = {" ": ("·", "space"), "\u00a0": ("⍽", "no-break space"), "\t": ("→", "tab"),
-           "\u202f": ("⍽", "narrow no-break space"), "\u2009": ("·", "thin space"),
-           "\u3000": ("·", "ideographic space")}
+# Whitespace that matters inside a change: the script shows it with a symbol over it, and names
+# it from the page's data (but for the few spaces it knows).
 _SHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u00a0\u00ad\u061c\u115f\u1160\u180e\u2000-\u200f"
                     "\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\u3164\ufeff\ufff9-\ufffb"
                     "\ufffe\uffff\ud800-\udfff ]")
+# In the texts, the characters written as an element of their own: hidden ones as a labelled box,
+# a CR (a line end in the raw file's own convention, shown as such in a highlight), spacing
+# characters the script does not name, and characters beyond U+FFFF (JavaScript counts them as
+# two, the change log as one); each element stands for one character of the text.
+_ATOM = re.compile(f"{_HIDDEN.pattern}|\r|[\u2000-\u2008\u200a\u205f]|[\U00010000-\U0010ffff]")
+# The texts are written in blocks of whole lines of about this many characters: the browser lays
+# out a block only when it is scrolled to, and the script draws its highlights then. A block is
+# a few screens of text, drawn in about a millisecond.
+_BLOCK = 4096
 _CONTENT_SECURITY = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
                      "img-src data:; base-uri 'none'; form-action 'none'")
 
@@ -126,14 +142,9 @@ def page(result: Result, page_path: Path) -> bytes:
     main = _el(body, "main")
     texts = _el(main, "div", {"class": "texts"})
     raw_text = result.source.data.decode(result.source.codec)
-    raw_pane = _pane(texts, "raw", "Raw dump", "as received, each change's raw range marked")
-    clean_pane = _pane(texts, "clean", "Repaired text", "where each change landed")
-    _render_text(raw_pane, raw_text, [
-        (c.raw_start, c.raw_end, cid, c) for c, cid in zip(result.changes, change_ids)],
-        [(d.raw_start, did, d) for d, did in zip(result.doubts, doubt_ids)], side="raw")
-    _render_text(clean_pane, result.text, [
-        (c.final_start, c.final_end, cid, c) for c, cid in zip(result.changes, change_ids)],
-        [(d.final_start, did, d) for d, did in zip(result.doubts, doubt_ids)], side="clean")
+    _text(_pane(texts, "raw", "Raw dump", "as received, each change's raw range marked"),
+          raw_text)
+    _text(_pane(texts, "clean", "Repaired text", "where each change landed"), result.text)
 
     listing = _el(main, "section", {"id": "changes", "aria-labelledby": "changes-heading"})
     title = _el(listing, "h2", {"id": "changes-heading"}, "Changes ")
@@ -142,11 +153,9 @@ def page(result: Result, page_path: Path) -> bytes:
         "Press j or n for the next change, k or p for the previous one, Enter to decide, "
         "a to accept, r to reject, u to undo your choice, Esc to return to the list. Click a "
         "highlight in either text to open its change.")
-    changes_list = _el(listing, "ol", {"class": "changes"})
+    _el(listing, "ol", {"class": "changes"})  # filled by the script from the data
     if not result.changes:
         _el(listing, "p", {"class": "none"}, "No change was made to this dump.")
-    for change, cid in zip(result.changes, change_ids):
-        _change(changes_list, change, cid)
 
     aside = _el(body, "aside", {"class": "notes"})
     _doubts(aside, result.doubts, doubt_ids)
@@ -155,23 +164,57 @@ def page(result: Result, page_path: Path) -> bytes:
     _el(footer, "p", text=f"Written by pipeline {__version__}. Export your decisions, save the "
                           f"file as review/{decisions_file} and run make: rejected changes are "
                           "then undone and every decision is recorded in the TEI.")
+    _change_template(body)
+    _el(body, "script", {"type": "application/json", "id": "review-data"},
+        _json(_data(result, change_ids, doubt_ids, raw_text, decisions_file)))
+    _el(body, "script", text=_asset("review.js"))
+    return _serialize(root)
 
-    data = {
-        "document": name,
+
+def _data(result: Result, change_ids: list[str], doubt_ids: list[str], raw_text: str,
+          decisions_file: str) -> dict:
+    """What the script needs to list and highlight the changes, as compact as JSON allows: a
+    change is an array (`review.js` reads it by position, see `CHANGE` there), its stage and rule
+    and its reason are indices into tables, since thousands of changes share a few rules and
+    often their reason."""
+    rules = sorted({(c.stage, c.rule) for c in result.changes},
+                   key=lambda pair: ([s.NAME for s in STAGES].index(pair[0]), pair[1]))
+    rule_index = {pair: n for n, pair in enumerate(rules)}
+    reasons: dict[str, int] = {}
+    changes = []
+    for change, cid in zip(result.changes, change_ids):
+        decision = change.decision
+        item = [cid, rule_index[(change.stage, change.rule)], change.raw_start, change.raw_end,
+                change.final_start, change.final_end, change.raw_line, change.raw_column,
+                change.before, change.after, reasons.setdefault(change.reason, len(reasons)),
+                None if decision is None else [decision.verdict, decision.reviewer,
+                                               decision.date, decision.comment]]
+        if cid != change.id:  # a second change with one rule at one offset: `-2` on the page
+            item.append(change.id)
+        changes.append(item)
+    shown = {ch for c in result.changes for ch in _SHOWN.findall(c.before + c.after)}
+    return {
+        "document": result.source.path.name,
         "decisionsFile": decisions_file,
-        "changes": {cid: {"key": c.id, "before": c.before, "after": c.after,
-                          "applied": c.applied,
-                          "decision": None if c.decision is None else {
-                              "decision": c.decision.verdict, "reviewer": c.decision.reviewer,
-                              "date": c.decision.date, "comment": c.decision.comment}}
-                    for c, cid in zip(result.changes, change_ids)},
+        "lengths": [len(raw_text), len(result.text)],
+        "rules": [list(pair) for pair in rules],
+        "reasons": list(reasons),
+        "changes": changes,
+        "doubts": [[did, d.raw_start, d.final_start, d.rule, d.reason]
+                   for d, did in zip(result.doubts, doubt_ids)],
+        "names": {f"{ord(ch):04X}": _name(ch) for ch in sorted(shown)},
+        "hidden": _HIDDEN.pattern,  # one character class, read the same by JavaScript
+        "shown": _SHOWN.pattern,
         "stale": [{"key": d.change_id, "decision": d.verdict, "reviewer": d.reviewer,
                    "date": d.date, "comment": d.comment, "before": d.before, "after": d.after}
                   for d, _ in result.stale],
     }
-    _el(body, "script", {"type": "application/json", "id": "review-data"}, _json(data))
-    _el(body, "script", text=_JS)
-    return _serialize(root)
+
+
+@cache
+def _asset(name: str) -> str:
+    """A file of the page's own code (CSS, JavaScript), shipped beside this module."""
+    return resources.files("pipeline").joinpath(name).read_text(encoding="utf-8")
 
 
 def _document(title: str, body_attributes: dict | None = None):
@@ -184,7 +227,7 @@ def _document(title: str, body_attributes: dict | None = None):
     _el(head, "meta", {"name": "generator", "content": f"pipeline {__version__}"})
     _el(head, "title", text=title)
     _el(head, "link", {"rel": "icon", "href": "data:,"})
-    _el(head, "style", text=_CSS)
+    _el(head, "style", text=_asset("review.css"))
     return root, _el(root, "body", body_attributes)
 
 
@@ -337,186 +380,69 @@ def _legend(parent) -> None:
         _append(item, words)
 
 
-def _render_text(pre, text: str, spans: list[tuple[int, int, str, Change]],
-                 doubts: list[tuple[int, str, LocatedDoubt]], side: str) -> None:
-    """Write `text` into `pre`, each change's range wrapped in <mark data-c="ids…"> (overlapping
-    ranges are cut into pieces that name every change covering them), and an empty range (an
-    insertion seen from the raw side, a deletion or a rejected change seen from the repaired side)
-    as a point marker, so that no change is invisible on either side."""
-    ranged = sorted(((start, end, cid, change) for start, end, cid, change in spans
-                     if end > start), key=lambda s: (s[0], s[1]))
-    points: dict[int, list] = {}
-    for start, end, cid, change in spans:
-        if end == start:
-            points.setdefault(start, []).append(("change", cid, change))
-    for pos, did, doubt in doubts:
-        points.setdefault(pos, []).append(("doubt", did, doubt))
-    bounds = sorted({0, len(text), *points, *(s[0] for s in ranged), *(s[1] for s in ranged)})
-    bounds = [b for b in bounds if 0 <= b <= len(text)]
-    active: list[tuple[int, int, str, Change]] = []
-    k = 0
-    for i, pos in enumerate(bounds):
-        active = [s for s in active if s[1] > pos]
-        while k < len(ranged) and ranged[k][0] <= pos:
-            if ranged[k][1] > pos:
-                active.append(ranged[k])
-            k += 1
-        for kind, pid, item in points.get(pos, ()):
-            _point(pre, kind, pid, item, side)
-        if i + 1 == len(bounds):
-            break
-        piece, following = text[pos:bounds[i + 1]], text[bounds[i + 1]:bounds[i + 1] + 1]
-        if not active:
-            _visible(pre, piece, whitespace=False, following=following)
-            continue
-        mark = _el(pre, "mark", {"class": "hl", "data-c": " ".join(s[2] for s in active),
-                                 "title": "; ".join(_describe(s[3]) for s in active)})
-        _visible(mark, piece, whitespace=True, following=following)
-
-
-def _point(parent, kind: str, pid: str, item, side: str) -> None:
-    if kind == "doubt":
-        _el(parent, "a", {"class": "pt doubt", "href": f"#{pid}", "data-d": pid,
-                          "data-mark": "?", "aria-label": f"doubt {pid}",
-                          "title": f"Doubt ({item.rule}): {item.reason}"})
-        return
-    change: Change = item
-    if not change.applied and side == "clean":
-        kind_class, mark = "rej", "⊘"
-    elif side == "raw":
-        kind_class, mark = "ins", "+"
-    else:
-        kind_class, mark = "del", "⌫"
-    _el(parent, "span", {"class": f"pt {kind_class}", "data-c": pid, "data-mark": mark,
-                         "title": _describe(change)})
-
-
-def _describe(change: Change) -> str:
-    state = "" if change.applied else " (rejected, not applied)"
-    return (f"{change.id}{state}: {change.stage}/{change.rule}, line {change.raw_line}, "
-            f"column {change.raw_column}: {_plain(change.before)} → {_plain(change.after)}")
-
-
-def _plain(text: str) -> str:
-    """A one-line picture of `text` for a tooltip, its whitespace and hidden characters named.
-
-    A join replaces a blank line with a space, and a tooltip that showed both as blank would hide
-    the whole change:
-
-    >>> _plain("\\n\\n"), _plain(" "), _plain("")
-    ('⏎⏎', '·', '∅')
-    >>> _plain("caf\\u00e9\\u00a0\\x07")
-    'café⍽[U+0007]'
-    >>> _plain("plain words stay")
-    'plain·words·stay'
-    """
-    if not text:
-        return "∅"
-    out = []
-    for ch in text:
-        if ch == "\n":
-            out.append("⏎")
-        elif ch == "\r":
-            out.append("[CR]")
-        elif ch in _SPACES:
-            out.append(_SPACES[ch][0])
-        elif _HIDDEN.match(ch):
-            out.append(f"[U+{ord(ch):04X}]")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _visible(parent, text: str, whitespace: bool, following: str = "") -> None:
-    """Append `text`, hidden characters as labelled boxes and, when `whitespace`, every space, tab
-    and line break marked with a symbol (drawn by CSS, so copying the text copies the text)."""
-    pattern = _SHOWN if whitespace else _HIDDEN
-    last = 0
-    for match in pattern.finditer(text):
-        ch, at = match.group(), match.start()
-        _append(parent, text[last:at])
-        last = at + 1
-        nxt = text[at + 1:at + 2] or following
-        if ch == "\r":  # CR (alone or before LF) is a line end in the raw file's own convention
-            if whitespace:
-                _el(parent, "span", {"class": "ws cr", "data-ws": "CR",
-                                     "title": "carriage return (U+000D)"})
-            if nxt != "\n":
-                _append(parent, "\n")
-        elif ch == "\n" and whitespace:
-            _el(parent, "span", {"class": "ws nl", "data-ws": "⏎", "title": "line break"}, "\n")
-        elif ch == "\n":
-            _append(parent, "\n")
-        elif ch in _SPACES and whitespace:
-            symbol, name = _SPACES[ch]
-            _el(parent, "span", {"class": "ws sp", "data-ws": symbol,
-                                 "title": f"{name} (U+{ord(ch):04X})"}, ch)
-        elif not _HIDDEN.match(ch):  # other spacing characters: keep, named in a tooltip
-            _el(parent, "span", {"class": "ws sp", "data-ws": "·",
-                                 "title": f"{_name(ch)} (U+{ord(ch):04X})"}, ch)
-        else:
-            _el(parent, "span", {"class": "ctl", "title": f"{_name(ch)} (U+{ord(ch):04X}), "
-                                                           "invisible or not representable"},
-                f"U+{ord(ch):04X}")
-    _append(parent, text[last:])
+def _text(pre, text: str) -> None:
+    """Write `text` into `pre` in blocks of whole lines, each with its offset in the text, so that
+    the script can find a change's place in it; the characters `_ATOM` names are elements of
+    their own (one character of the text each), the rest is text."""
+    start = 0
+    while start < len(text) or not len(pre):  # an empty text is one empty block
+        newline = text.find("\n", start + _BLOCK)
+        end = len(text) if newline < 0 else newline + 1
+        piece = text[start:end]
+        # its height before it is first laid out, at about 80 characters a row
+        rows = sum(1 + len(line) // 80 for line in piece.split("\n"))
+        block = _el(pre, "span", {"class": "block", "data-at": str(start),
+                                  "style": f"contain-intrinsic-block-size: auto {rows * 1.6:g}em"})
+        last = 0
+        for match in _ATOM.finditer(piece):
+            _append(block, piece[last:match.start()])
+            last = match.end()
+            ch = match.group()
+            if ch == "\r":  # alone, it is the line end; before LF, the LF shows it
+                _el(block, "span", {"class": "x-cr"}, None if piece[last:last + 1] == "\n"
+                    else "\n")
+            elif ord(ch) > 0xFFFF:
+                _el(block, "span", {"class": "x-char"}, ch)
+            elif _HIDDEN.match(ch):
+                _el(block, "span", {"class": "ctl", "title": f"{_name(ch)} (U+{ord(ch):04X}), "
+                                                              "invisible or not representable"},
+                    f"U+{ord(ch):04X}")
+            else:
+                _el(block, "span", {"class": "x-sp", "title": f"{_name(ch)} (U+{ord(ch):04X})"},
+                    ch)
+        _append(block, piece[last:])
+        start = end
 
 
 def _name(ch: str) -> str:
     return unicodedata.name(ch, "").lower() or "control character"
 
 
-def _change(parent, change: Change, cid: str) -> None:
-    item = _el(parent, "li", {"class": "change" + ("" if change.applied else " rejected"),
-                              "id": cid, "tabindex": "-1", "data-stage": change.stage,
-                              "data-rule": change.rule,
-                              "aria-labelledby": f"{cid}-title"})
-    title = _el(item, "h3", {"id": f"{cid}-title"})
-    _el(title, "a", {"class": "cid", "href": f"#{cid}"}, cid)
+def _change_template(body) -> None:
+    """One change of the list, as the script fills it in for each change."""
+    item = _el(_el(body, "template", {"id": "change-template"}), "li",
+               {"class": "change", "tabindex": "-1"})
+    _el(_el(item, "h3"), "a", {"class": "cid"})
     where = _el(item, "p", {"class": "where"})
-    _el(where, "span", {"class": "stage"}, change.stage)
+    _el(where, "span", {"class": "stage"})
     _append(where, " / ")
-    _el(where, "span", {"class": "rule"}, change.rule)
-    _append(where, f" · raw line {change.raw_line}, column {change.raw_column}")
+    _el(where, "span", {"class": "rule"})
+    _el(where, "span", {"class": "at"})
     diff = _el(item, "div", {"class": "diff"})
-    for label, text, kind in (("before", change.before, "del"), ("after", change.after, "ins")):
+    for label, kind in (("before", "del"), ("after", "ins")):
         row = _el(diff, "div", {"class": f"side {kind}"})
         _el(row, "span", {"class": "label"}, label)
-        code = _el(row, "code", {"class": "exact"})
-        if text:
-            _visible(code, text, whitespace=True)
-        else:
-            _el(code, "span", {"class": "empty"}, "nothing")
-    _el(item, "p", {"class": "reason"}, change.reason)
-    _el(item, "p", {"class": "range"},
-        f"Raw characters {change.raw_start}–{change.raw_end}; repaired text "
-        f"{change.final_start}–{change.final_end}.")
-    recorded = _el(item, "p", {"class": "recorded"})
-    decision = change.decision
-    if decision is None:
-        _append(recorded, "No decision recorded yet.")
-    else:
-        verdict = "Accepted" if change.applied else "Rejected (not applied in this build)"
-        _el(recorded, "strong", text=verdict)
-        _append(recorded, f" by {decision.reviewer} on {decision.date}")
-        if decision.comment:
-            _append(recorded, ": ")
-            _el(recorded, "q", text=decision.comment)
-        _append(recorded, ".")
+        _el(row, "code", {"class": "exact"})
+    for kind in ("reason", "range", "recorded"):
+        _el(item, "p", {"class": kind})
     decide = _el(item, "fieldset", {"class": "decide"})
     _el(decide, "legend", text="Your decision")
-    current = decision.verdict if decision else ""
     for value, label in (("", "undecided"), ("accept", "accept"), ("reject", "reject")):
         option = _el(decide, "label", {"class": f"choice choice-{value or 'none'}"})
-        attrib = {"type": "radio", "name": f"decision-{cid}", "value": value}
-        if value == current:
-            attrib["checked"] = "checked"
-        _el(option, "input", attrib)
+        _el(option, "input", {"type": "radio", "value": value})
         _append(option, f" {label}")
     comment = _el(decide, "label", {"class": "comment"}, "Comment ")
-    attrib = {"type": "text", "class": "comment-input", "name": f"comment-{cid}"}
-    if decision and decision.comment:
-        attrib["value"] = decision.comment
-    _el(comment, "input", attrib)
+    _el(comment, "input", {"type": "text", "class": "comment-input"})
 
 
 def _listing_section(parent, key: str, title: str, any_items: bool, none: str, hint: str):
@@ -562,446 +488,3 @@ def _stale(parent, result: Result) -> None:
         _append(item, f": {decision.verdict} by {decision.reviewer} on {decision.date}"
                       + (f" ({decision.comment})" if decision.comment else "")
                       + f" — {reason}.")
-
-
-_CSS = """
-:root {
-  --ink: #161616; --muted: #454545; --paper: #ffffff; --panel: #f5f4f0; --rule: #b9b5ab;
-  --accent: #0b4a8b; --accent-soft: #e3edf8;
-  --del-bg: #fbe1e1; --del-line: #a4161a; --del-ink: #6d0c0f;
-  --ins-bg: #d7f0dd; --ins-line: #17663a; --ins-ink: #0b4424;
-  --rej-bg: #e8e8e8; --rej-line: #555555;
-  --doubt-bg: #fff0c2; --doubt-line: #7a5500;
-  --focus: #0b4a8b;
-  --mono: "DejaVu Sans Mono", ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
-  --sans: system-ui, -apple-system, "Segoe UI", "Noto Sans", "DejaVu Sans", "Liberation Sans",
-          sans-serif;
-  --serif: Georgia, "Noto Serif", "DejaVu Serif", "Liberation Serif", serif;
-}
-* { box-sizing: border-box; }
-html { font-size: 100%; }
-body { margin: 0; padding: 0 1.25rem 2rem; background: var(--paper); color: var(--ink);
-  font-family: var(--sans); line-height: 1.5; }
-a { color: var(--accent); }
-:focus-visible { outline: 0.2rem solid var(--focus); outline-offset: 0.15rem; }
-.skip { position: absolute; left: -100vw; }
-.skip:focus { left: 1rem; top: 0.5rem; background: var(--paper); padding: 0.25rem 0.5rem;
-  z-index: 3; }
-h1, h2, h3 { font-family: var(--serif); font-weight: 600; line-height: 1.25; }
-h1 { font-size: 1.6rem; margin: 0.2rem 0 0.6rem; }
-h2 { font-size: 1.15rem; margin: 0 0 0.5rem; }
-h2 small { font-family: var(--sans); font-weight: 400; font-size: 0.85rem; color: var(--muted); }
-.top { border-bottom: 0.15rem solid var(--ink); padding: 0.8rem 0 0.7rem; }
-.crumb { margin: 0; font-size: 0.9rem; }
-.docname { font-family: var(--mono); font-size: 0.85em; overflow-wrap: anywhere; }
-.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 0.1rem 1rem;
-  margin: 0 0 0.6rem; font-size: 0.9rem; }
-.facts dt { color: var(--muted); }
-.facts dd { margin: 0; overflow-wrap: anywhere; }
-.tally { display: flex; flex-wrap: wrap; gap: 0.4rem 1.4rem; list-style: none; margin: 0;
-  padding: 0; }
-.tally li { font-size: 0.95rem; }
-.tally strong, .tally output { font-size: 1.2rem; font-weight: 700; }
-.tally-undecided output { color: var(--accent); }
-.controls { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.8rem;
-  padding: 0.8rem 0; border-bottom: 0.06rem solid var(--rule); }
-@media (min-width: 60rem) {
-  .controls { grid-template-columns: minmax(0, 1fr) minmax(16rem, 22rem); }
-}
-.filters { display: grid; gap: 0.6rem; min-width: 0; }
-fieldset { border: 0.06rem solid var(--rule); border-radius: 0.3rem; margin: 0;
-  padding: 0.3rem 0.8rem 0.5rem; min-width: 0; }
-legend { font-weight: 600; padding: 0 0.3rem; font-size: 0.9rem; }
-.check { display: inline-flex; align-items: baseline; gap: 0.3rem; margin-right: 1.1rem;
-  font-size: 0.9rem; overflow-wrap: anywhere; }
-.check input { margin: 0; }
-.check.only { padding-left: 1rem; border-left: 0.06rem solid var(--rule); }
-.rule-group { display: grid; grid-template-columns: 6.5rem minmax(0, 1fr); gap: 0 0.5rem;
-  padding: 0.25rem 0; border-top: 0.06rem dotted var(--rule); }
-.rule-group:first-of-type { border-top: 0; }
-.rule-stage { font-weight: 600; font-size: 0.85rem; color: var(--muted); }
-.rule-list { display: flex; flex-wrap: wrap; gap: 0.1rem 0; min-width: 0; }
-.rule-list .check { font-family: var(--mono); font-size: 0.8rem; }
-.count { color: var(--muted); }
-.export { display: flex; flex-direction: column; gap: 0.35rem; align-items: stretch;
-  background: var(--panel); border: 0.06rem solid var(--rule); border-radius: 0.3rem;
-  padding: 0.6rem 0.8rem; min-width: 0; }
-.export h2 { margin: 0; font-size: 1rem; }
-.export label { font-size: 0.9rem; font-weight: 600; }
-.export input { font: inherit; padding: 0.3rem 0.45rem; border: 0.08rem solid var(--muted);
-  border-radius: 0.2rem; min-width: 0; background: var(--paper); }
-.export .file { margin: 0; font-size: 0.8rem; color: var(--muted); overflow-wrap: anywhere; }
-button { font: inherit; font-weight: 600; color: #fff; background: var(--accent);
-  border: 0.08rem solid var(--accent); border-radius: 0.25rem; padding: 0.35rem 0.8rem;
-  cursor: pointer; overflow-wrap: anywhere; }
-button:hover { background: #083766; }
-#download { font-size: 0.85rem; overflow-wrap: anywhere; }
-#export-status { margin: 0; font-size: 0.9rem; overflow-wrap: anywhere; }
-#export-status:empty { display: none; }
-#export-status.error { color: var(--del-line); font-weight: 600; }
-main { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; margin-top: 1rem; }
-@media (min-width: 75rem) {
-  main { grid-template-columns: minmax(0, 2fr) minmax(22rem, 1fr); }
-  #changes .changes { max-height: 80vh; overflow-y: auto; }
-}
-.texts { display: grid; gap: 1rem; align-content: start;
-  grid-template-columns: repeat(auto-fit, minmax(min(100%, 24rem), 1fr)); }
-.pane { min-width: 0; }
-.text { margin: 0; padding: 0.6rem 0.8rem; max-height: 80vh; overflow: auto;
-  background: var(--panel); border: 0.06rem solid var(--rule); border-radius: 0.3rem;
-  font-family: var(--mono); font-size: 0.85rem; line-height: 1.6; white-space: pre-wrap;
-  overflow-wrap: anywhere; position: relative; }
-.text.raw mark.hl { background: var(--del-bg); color: var(--del-ink);
-  box-shadow: inset 0 -0.14rem 0 var(--del-line); }
-.text.clean mark.hl { background: var(--ins-bg); color: var(--ins-ink);
-  box-shadow: inset 0 -0.14rem 0 var(--ins-line); }
-.text mark.hl { cursor: pointer; border-radius: 0.1rem; }
-.text mark.hl.rej { background: var(--rej-bg); color: var(--ink);
-  box-shadow: inset 0 -0.14rem 0 var(--rej-line); text-decoration: line-through dotted; }
-.text mark.hl.off { background: transparent; color: inherit; box-shadow: none; cursor: auto;
-  text-decoration: none; }
-.text mark.hl.off .ws::before { color: transparent; }
-.text mark.hl.cur, .text .pt.cur { outline: 0.16rem solid var(--focus); outline-offset: 0.05rem; }
-.pt { cursor: pointer; }
-.pt::before, .swatch.point { content: attr(data-mark); display: inline-block; font-weight: 700;
-  font-family: var(--sans); font-size: 0.8rem; min-width: 1.1em; text-align: center;
-  padding: 0 0.15rem; margin: 0 0.05rem; border-radius: 0.15rem; line-height: 1.3; }
-.pt.ins::before, .swatch.point.ins { color: #fff; background: var(--ins-line); }
-.pt.del::before, .swatch.point.del { color: #fff; background: var(--del-line); }
-.pt.rej::before, .pt.ins.rej::before, .swatch.point.rej { color: #fff;
-  background: var(--rej-line); }
-.pt.doubt { text-decoration: none; }
-.pt.doubt::before, .swatch.point.doubt { color: var(--ink); background: var(--doubt-bg);
-  border: 0.06rem solid var(--doubt-line); }
-.pt.off { visibility: hidden; }
-.ws { position: relative; }
-.ws::before { content: attr(data-ws); color: var(--muted); }
-.ws.sp::before { position: absolute; left: 0; right: 0; text-align: center; }
-.ws.nl::before { font-size: 0.85em; padding: 0 0.1rem; }
-.ws.cr::before { font-family: var(--sans); font-size: 0.65em; border: 0.06rem solid currentColor;
-  border-radius: 0.15rem; padding: 0 0.1rem; margin: 0 0.1rem; vertical-align: 0.1em; }
-.legend { margin: 0.7rem 0 0; font-size: 0.85rem; color: var(--muted);
-  display: flex; flex-wrap: wrap; gap: 0.2rem 1.2rem; }
-.legend span.item { display: inline-flex; align-items: baseline; gap: 0.35rem; }
-.swatch { font-family: var(--mono); padding: 0 0.3rem; border-radius: 0.1rem; }
-.swatch.before { background: var(--del-bg); color: var(--del-ink);
-  box-shadow: inset 0 -0.14rem 0 var(--del-line); }
-.swatch.after { background: var(--ins-bg); color: var(--ins-ink);
-  box-shadow: inset 0 -0.14rem 0 var(--ins-line); }
-.swatch.rejected { background: var(--rej-bg); color: var(--ink);
-  box-shadow: inset 0 -0.14rem 0 var(--rej-line); text-decoration: line-through dotted; }
-.ctl { font-size: 0.75em; border: 0.06rem solid currentColor; border-radius: 0.15rem;
-  padding: 0 0.15rem; margin: 0 0.05rem; }
-#changes h2 .shown { font-family: var(--sans); font-weight: 400; font-size: 0.85rem;
-  color: var(--muted); }
-.hint { font-size: 0.85rem; color: var(--muted); margin: 0 0 0.5rem; }
-.changes { list-style: none; margin: 0; padding: 0 0.2rem 0 0; }
-.change { content-visibility: auto; contain-intrinsic-size: auto 14rem;
-  border: 0.06rem solid var(--rule); border-left: 0.35rem solid var(--rule);
-  border-radius: 0.3rem; padding: 0.5rem 0.7rem; margin: 0 0 0.6rem; background: var(--paper); }
-.change.filtered { content-visibility: hidden; contain-intrinsic-size: none; height: 0;
-  margin: 0; padding: 0; border: 0; }
-.change.current { border-left-color: var(--focus); background: var(--accent-soft); }
-.change:focus-visible, .change:focus { outline: 0.2rem solid var(--focus); outline-offset: 0.1rem; }
-.change.decided-accept { border-left-color: var(--ins-line); }
-.change.decided-reject { border-left-color: var(--del-line); }
-.change h3 { font-size: 0.95rem; margin: 0; font-family: var(--mono); font-weight: 600;
-  overflow-wrap: anywhere; }
-.cid { font-family: var(--mono); overflow-wrap: anywhere; }
-.change h3 a { text-decoration: none; color: var(--ink); }
-.where { margin: 0.1rem 0 0.4rem; font-size: 0.85rem; color: var(--muted); }
-.where .stage, .where .rule { font-family: var(--mono); color: var(--ink); }
-.diff { display: grid; gap: 0.25rem; margin: 0 0 0.4rem; }
-.side { display: grid; grid-template-columns: 4.6rem minmax(0, 1fr); align-items: start; }
-.side .label { font-size: 0.8rem; font-weight: 600; text-transform: uppercase;
-  letter-spacing: 0.04em; color: var(--muted); padding-top: 0.1rem; }
-.exact { font-family: var(--mono); font-size: 0.85rem; white-space: pre-wrap;
-  overflow-wrap: anywhere; padding: 0.05rem 0.4rem 0.05rem 0.55rem; border-radius: 0.15rem; }
-.side.del .exact { background: var(--del-bg); color: var(--del-ink);
-  box-shadow: inset 0.15rem 0 0 var(--del-line); }
-.side.ins .exact { background: var(--ins-bg); color: var(--ins-ink);
-  box-shadow: inset 0.15rem 0 0 var(--ins-line); }
-.empty { font-family: var(--sans); font-style: italic; color: var(--muted); }
-.reason { margin: 0 0 0.3rem; font-size: 0.92rem; }
-.range { margin: 0 0 0.3rem; font-size: 0.8rem; color: var(--muted); }
-.recorded { margin: 0 0 0.3rem; font-size: 0.88rem; }
-.change.rejected .recorded strong { color: var(--del-line); }
-.decide { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 1rem;
-  font-size: 0.9rem; border: 0; border-top: 0.06rem dashed var(--rule); border-radius: 0;
-  padding: 0.45rem 0 0; margin-top: 0.4rem; }
-.decide legend { float: left; padding: 0; margin: 0; font-size: 0.85rem; }
-.choice { display: inline-flex; align-items: center; gap: 0.2rem; }
-.comment { display: flex; flex: 1 1 12rem; align-items: center; gap: 0.4rem; min-width: 0; }
-.comment input { flex: 1 1 auto; min-width: 0; font: inherit; padding: 0.15rem 0.35rem;
-  border: 0.08rem solid var(--muted); border-radius: 0.2rem; }
-.notes { display: grid; gap: 1rem; margin-top: 1.2rem;
-  grid-template-columns: repeat(auto-fit, minmax(min(100%, 26rem), 1fr)); }
-.notes section { border-top: 0.15rem solid var(--ink); padding-top: 0.5rem; }
-.notes ol { padding-left: 1.5rem; margin: 0; font-size: 0.9rem; }
-.notes li { margin-bottom: 0.3rem; overflow-wrap: anywhere; }
-.notes .check { margin-right: 0.2rem; }
-.none { color: var(--muted); font-size: 0.9rem; }
-footer { margin-top: 1.5rem; font-size: 0.85rem; color: var(--muted);
-  border-top: 0.06rem solid var(--rule); padding-top: 0.5rem; }
-.lead { margin: 0; }
-.documents { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
-.documents caption { text-align: left; color: var(--muted); font-size: 0.9rem;
-  padding-bottom: 0.4rem; }
-.documents th, .documents td { border-bottom: 0.06rem solid var(--rule); padding: 0.35rem 0.6rem;
-  text-align: left; overflow-wrap: anywhere; }
-.documents td { font-variant-numeric: tabular-nums; text-align: right; }
-.documents thead th { border-bottom: 0.12rem solid var(--ink); }
-.documents thead th.number { text-align: right; }
-.documents tr.open td:nth-child(3) { color: var(--accent); font-weight: 700; }
-.failures h2 { margin-top: 1.5rem; }
-[hidden] { display: none !important; }
-@media print {
-  .controls, .decide, .hint { display: none; }
-  .text, #changes .changes { max-height: none; overflow: visible; }
-}
-"""
-
-_JS = r"""
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("review-data").textContent);
-  var items = Array.prototype.slice.call(document.querySelectorAll("li.change"));
-  var byId = {};
-  items.forEach(function (li) { byId[li.id] = li; });
-  var marks = Array.prototype.slice.call(document.querySelectorAll(".text [data-c]"))
-    .map(function (el) { return { el: el, ids: el.getAttribute("data-c").split(" ") }; });
-  var state = {};
-  var dirty = false;
-  var current = null;
-  Object.keys(data.changes).forEach(function (id) {
-    var d = data.changes[id].decision;
-    if (d) {
-      state[id] = { decision: d.decision, reviewer: d.reviewer, date: d.date,
-                    comment: d.comment, fresh: false };
-    }
-  });
-  var reviewerInput = document.getElementById("reviewer");
-  var statusLine = document.getElementById("export-status");
-
-  function today() {
-    var d = new Date();
-    function pad(n) { return (n < 10 ? "0" : "") + n; }
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
-  }
-  function checkedValues(kind) {
-    var values = {};
-    document.querySelectorAll('input[data-filter="' + kind + '"]').forEach(function (box) {
-      if (box.checked) { values[box.value] = true; }
-    });
-    return values;
-  }
-  function visible(li) { return !li.classList.contains("filtered"); }
-  function rejected(id) {
-    return state[id] ? state[id].decision === "reject" : !data.changes[id].applied;
-  }
-
-  function refreshMarks() {
-    marks.forEach(function (m) {
-      var shown = m.ids.filter(function (id) { return byId[id] && visible(byId[id]); });
-      m.el.classList.toggle("off", shown.length === 0);
-      m.el.classList.toggle("rej", shown.length > 0 && shown.every(rejected));
-      m.el.classList.toggle("cur", current !== null && shown.indexOf(current) >= 0);
-    });
-  }
-  function refreshCounts() {
-    var undecided = items.filter(function (li) { return !state[li.id]; }).length;
-    document.getElementById("count-undecided").textContent = String(undecided);
-    var shown = items.filter(visible).length;
-    document.getElementById("shown").textContent = shown + " of " + items.length +
-      " shown, " + undecided + " undecided";
-  }
-  function applyFilters() {
-    var stages = checkedValues("stage");
-    var rules = checkedValues("rule");
-    var onlyUndecided = document.getElementById("only-undecided").checked;
-    items.forEach(function (li) {
-      var stage = li.getAttribute("data-stage");
-      var show = !!stages[stage] && !!rules[stage + "/" + li.getAttribute("data-rule")] &&
-        (!onlyUndecided || !state[li.id]);
-      // Not `hidden`: taking thousands of items out of layout costs seconds in Chromium;
-      // skipping their contents (content-visibility) hides them as well, from sight, focus and
-      // the accessibility tree, in a fraction of that.
-      if (visible(li) !== show) {
-        li.classList.toggle("filtered", !show);
-        if (show) { li.removeAttribute("aria-hidden"); }
-        else { li.setAttribute("aria-hidden", "true"); }
-      }
-    });
-    refreshMarks();
-    refreshCounts();
-  }
-  function scrollPane(pane, el) {
-    var top = 0;
-    for (var node = el; node && node !== pane; node = node.offsetParent) { top += node.offsetTop; }
-    pane.scrollTop = Math.max(0, top - pane.clientHeight / 3);
-  }
-  function select(li, focus) {
-    if (current && byId[current]) {
-      byId[current].classList.remove("current");
-      byId[current].removeAttribute("aria-current");
-    }
-    current = li.id;
-    li.classList.add("current");
-    li.setAttribute("aria-current", "true");
-    refreshMarks();
-    ["raw-text", "clean-text"].forEach(function (paneId) {
-      var pane = document.getElementById(paneId);
-      var first = marks.filter(function (m) {
-        return m.ids.indexOf(li.id) >= 0 && pane.contains(m.el);
-      })[0];
-      if (first) { scrollPane(pane, first.el); }
-    });
-    if (focus) {
-      li.focus({ preventScroll: true });
-      li.scrollIntoView({ block: "nearest" });
-    }
-  }
-  function move(step) {
-    var start = current && byId[current] ? items.indexOf(byId[current])
-      : (step > 0 ? -1 : items.length);
-    for (var i = start + step; i >= 0 && i < items.length; i += step) {
-      if (visible(items[i])) { select(items[i], true); return; }
-    }
-    if (current && byId[current] && visible(byId[current])) { byId[current].focus(); }
-  }
-  function focusDetails(li) {
-    var target = li.querySelector(".decide input:checked") || li.querySelector(".decide input");
-    if (target) { target.focus(); }
-  }
-  function setDecision(id, verdict, fromKey) {
-    var li = byId[id];
-    if (!li) { return; }
-    var comment = li.querySelector(".comment-input").value;
-    if (verdict) {
-      state[id] = { decision: verdict, reviewer: "", date: today(), comment: comment, fresh: true };
-    } else {
-      delete state[id];
-    }
-    if (fromKey) {
-      var radio = li.querySelector('.decide input[value="' + verdict + '"]');
-      if (radio) { radio.checked = true; }
-    }
-    li.classList.toggle("decided-accept", verdict === "accept");
-    li.classList.toggle("decided-reject", verdict === "reject");
-    dirty = true;
-    refreshMarks();
-    refreshCounts();
-  }
-  function exportDecisions() {
-    var reviewer = reviewerInput.value.trim();
-    var fresh = Object.keys(state).some(function (id) { return state[id].fresh; });
-    if (fresh && !reviewer) {
-      statusLine.textContent =
-        "Enter your name as reviewer first: every decision records who made it.";
-      statusLine.className = "error";
-      reviewerInput.focus();
-      return;
-    }
-    var out = {};
-    document.querySelectorAll("input.keep-stale").forEach(function (box) {
-      if (!box.checked) { return; }
-      var s = data.stale[Number(box.value)];
-      out[s.key] = { decision: s.decision, reviewer: s.reviewer, date: s.date,
-                     comment: s.comment, before: s.before, after: s.after };
-    });
-    items.forEach(function (li) {
-      var st = state[li.id];
-      if (!st) { return; }
-      var change = data.changes[li.id];
-      out[change.key] = { decision: st.decision,
-                          reviewer: st.fresh ? reviewer : st.reviewer,
-                          date: st.date, comment: st.comment,
-                          before: change.before, after: change.after };
-    });
-    var sorted = {};
-    Object.keys(out).sort().forEach(function (key) { sorted[key] = out[key]; });
-    var text = JSON.stringify({ document: data.document, decisions: sorted }, null, 2) + "\n";
-    var link = document.getElementById("download");
-    if (link.href) { URL.revokeObjectURL(link.href); }
-    link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-    link.hidden = false;
-    link.click();
-    dirty = false;
-    statusLine.className = "";
-    statusLine.textContent = "Exported " + Object.keys(sorted).length + " decisions as " +
-      data.decisionsFile + ". Save it in review/ and run make.";
-  }
-
-  document.querySelector(".controls").addEventListener("change", function (e) {
-    if (e.target.matches("input[data-filter], #only-undecided")) { applyFilters(); }
-  });
-  document.getElementById("export").addEventListener("click", exportDecisions);
-  var list = document.querySelector("ol.changes");
-  list.addEventListener("change", function (e) {
-    var li = e.target.closest("li.change");
-    if (!li) { return; }
-    if (e.target.type === "radio") { setDecision(li.id, e.target.value, false); }
-  });
-  list.addEventListener("input", function (e) {
-    var li = e.target.closest("li.change");
-    if (li && e.target.classList.contains("comment-input") && state[li.id]) {
-      state[li.id].comment = e.target.value;
-      state[li.id].fresh = true;
-      state[li.id].date = today();
-      dirty = true;
-    }
-  });
-  list.addEventListener("click", function (e) {
-    var li = e.target.closest("li.change");
-    if (li && li.id !== current) { select(li, false); }
-  });
-  document.querySelectorAll(".text").forEach(function (pane) {
-    pane.addEventListener("click", function (e) {
-      var el = e.target.closest("[data-c]");
-      if (!el) { return; }
-      var ids = el.getAttribute("data-c").split(" ").filter(function (id) {
-        return byId[id] && visible(byId[id]);
-      });
-      if (!ids.length) { return; }
-      var next = ids[(ids.indexOf(current) + 1) % ids.length];
-      select(byId[next], true);
-    });
-  });
-  document.addEventListener("keydown", function (e) {
-    if (e.altKey || e.ctrlKey || e.metaKey) { return; }
-    var t = e.target;
-    var typing = t.matches && t.matches('input[type="text"], textarea, select, [contenteditable]');
-    if (typing) {
-      if (e.key === "Escape" && current) { byId[current].focus(); e.preventDefault(); }
-      return;
-    }
-    var onChange = t.classList && t.classList.contains("change");
-    switch (e.key) {
-      case "j": case "n": move(1); break;
-      case "k": case "p": move(-1); break;
-      case "Enter":
-        if (!onChange) { return; }
-        focusDetails(t);
-        break;
-      case "Escape":
-        if (!current) { return; }
-        byId[current].focus();
-        break;
-      case "a": case "r": case "u":
-        if (!current) { return; }
-        setDecision(current, { a: "accept", r: "reject", u: "" }[e.key], true);
-        break;
-      default: return;
-    }
-    e.preventDefault();
-  });
-  window.addEventListener("beforeunload", function (e) {
-    if (dirty) { e.preventDefault(); e.returnValue = ""; }
-  });
-  items.forEach(function (li) {
-    var st = state[li.id];
-    if (st) { li.classList.add("decided-" + st.decision); }
-  });
-  applyFilters();
-})();
-"""

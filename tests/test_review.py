@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -28,10 +29,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 NS = {"t": tei.TEI_NS}
 
-# CRLF line endings, mojibake, a control character, a lost link target, a space before a comma,
+# CRLF line endings, a character beyond U+FFFF (two in JavaScript's count, one in Python's),
+# mojibake, a control character, a lost link target, a space before a comma,
 # a sentence cut by a blank line, a paragraph left unfinished before a heading (a doubt), and text
 # that must be escaped, not interpreted.
-SMALL = ("# Minutes <script>alert('x')</script> & notes\r\n\r\n"
+SMALL = ("# Minutes \U0001f4dc <script>alert('x')</script> & notes\r\n\r\n"
          "The committee met on Tuesday and agreed that the\r\n\r\n"
          "archive would open in May , said [the chair](#).\r\n\r\n"
          "Caf\u00c3\u00a9 budget was set at the\r\n\r\n"
@@ -53,6 +55,23 @@ def _small(tmp_path: Path):
 # --- the HTML itself -------------------------------------------------------------------------
 
 
+def _pane_text(pane: lxml_html.HtmlElement) -> tuple[str, list[int]]:
+    """The text a pane stands for, each element in it read as the one character it stands for,
+    and the offset each block says it starts at."""
+    text, offsets = [], []
+    for block in pane:
+        offsets.append(int(block.get("data-at")))
+        assert len("".join(text)) == offsets[-1]
+        text.append(block.text or "")
+        for atom in block:
+            kind = atom.get("class")
+            assert kind in ("x-cr", "x-sp", "x-char", "ctl")
+            text.append("\r" if kind == "x-cr" else
+                        chr(int(atom.text.removeprefix("U+"), 16)) if kind == "ctl" else atom.text)
+            text.append(atom.tail or "")
+    return "".join(text), offsets
+
+
 def test_page_holds_every_change_and_doubt_of_the_tei_escaped_and_deterministic(tmp_path):
     raw, result = _small(tmp_path)
     out = tmp_path / "build" / "minutes.html"
@@ -63,35 +82,55 @@ def test_page_holds_every_change_and_doubt_of_the_tei_escaped_and_deterministic(
     document = etree.fromstring(tei.write(result, tmp_path / "minutes.tei.xml"))
     changes, doubts = _ids(document, "provenance"), _ids(document, "doubt")
     assert len(changes) == len(result.changes) >= 5 and len(doubts) == len(result.doubts) == 1
-    for change_id in changes + doubts:
-        element = page.get_element_by_id(change_id)
-        assert change_id in element.text_content()
+    embedded = json.loads(page.get_element_by_id("review-data").text)
+    assert [change[0] for change in embedded["changes"]] == changes
+    assert [doubt[0] for doubt in embedded["doubts"]] == doubts
+    assert doubts[0] in page.get_element_by_id(doubts[0]).text_content()
     # The dump's markup is text on the page: only the page's own two scripts exist.
     assert len(page.findall(".//script")) == 2
     raw_text = page.get_element_by_id("raw-text").text_content()
     assert "<script>alert('x')</script> & notes" in raw_text
     assert b"<script>alert" not in data and b"&lt;script&gt;alert" in data
-    # Exact before/after, whitespace shown: the join's raw "\r\n\r\n" and its " ".
+    # Each text is written once, whole, CRs and the control character included, as blocks that
+    # say where they start: what the script needs to place every change.
+    assert _pane_text(page.get_element_by_id("raw-text"))[0] == SMALL
+    assert _pane_text(page.get_element_by_id("clean-text"))[0] == result.text
     join = next(c for c in result.changes if c.rule == "join_midsentence_break")
-    item = page.get_element_by_id(join.id)
-    before, after = item.find_class("exact")
-    assert [s.get("data-ws") for s in before.find_class("ws")] == ["⏎", "⏎"]
-    assert [s.get("data-ws") for s in after.find_class("ws")] == ["·"]
-    assert item.find_class("where")[0].text_content().endswith(
-        f"raw line {join.raw_line}, column {join.raw_column}")
-    assert join.reason in item.text_content()
-    # The removed control character is a labelled box, not the character.
-    control = next(c for c in result.changes if c.rule == "remove_control_chars")
-    assert page.get_element_by_id(control.id).find_class("ctl")[0].text == "U+0007"
-    # Each change is marked in both texts (a range, or a point where it is empty).
-    for change in result.changes:
-        for pane in ("raw-text", "clean-text"):
-            marked = page.get_element_by_id(pane).xpath(
-                ".//*[contains(concat(' ', @data-c, ' '), $id)]", id=f" {change.id} ")
-            assert marked, (change.id, pane)
-    embedded = json.loads(page.get_element_by_id("review-data").text)
-    assert embedded["changes"][join.id]["before"] == join.before == "\n\n"
+    entry = next(change for change in embedded["changes"] if change[0] == join.id)
+    assert entry[2:10] == [join.raw_start, join.raw_end, join.final_start, join.final_end,
+                           join.raw_line, join.raw_column, "\n\n", " "]
+    assert embedded["reasons"][entry[10]] == join.reason
     assert page.get_element_by_id("count-undecided").text == str(len(result.changes))
+
+
+def test_long_text_is_written_in_blocks_of_whole_lines():
+    text = "".join(f"Line {n} of a long dump \U0001f4dc, with some words.\r\n"
+                   for n in range(2000))
+    result = process.repair(source.decode(Path("long.txt"), text.encode("utf-8")))
+    page = lxml_html.fromstring(review.page(result, Path("long.html")))
+    pane = page.get_element_by_id("raw-text")
+    written, offsets = _pane_text(pane)
+    assert written == text and len(offsets) > 10
+    assert all(text[offset - 1] == "\n" for offset in offsets[1:])
+
+
+def test_a_page_stays_within_ten_times_its_dump():
+    """A plain text whose every line end is repaired: a few hundred KB, thousands of changes.
+    Written as HTML, each change's highlights and list entry made pages 20 to 60 times their
+    dump; as data, the page is the two texts and a few hundred bytes a change."""
+    words = ("the archive of river town council minutes letters drafts notebooks family flood "
+             "year water rose careful hand dated described measured volunteers recipes debts "
+             "spring summer boxes attic decades").split()
+    paragraphs = []
+    for n in range(700):
+        paragraph = " ".join(words[(n * 7 + k * k) % len(words)] for k in range(70))
+        paragraphs.append(textwrap.fill(paragraph.capitalize() + ".", 60))
+    text = "\n\n".join(paragraphs) + "\n"
+    dump = text.encode("utf-8")
+    result = process.repair(source.decode(Path("minutes.txt"), dump))
+    assert 250_000 < len(dump) < 400_000 and len(result.changes) > 4000
+    page = review.page(result, Path("minutes.html"))
+    assert len(page) <= 10 * len(dump), f"{len(page) / len(dump):.1f} times the dump"
 
 
 def test_recorded_and_stale_decisions_are_shown_and_counted(tmp_path):
@@ -108,11 +147,9 @@ def test_recorded_and_stale_decisions_are_shown_and_counted(tmp_path):
     out = tmp_path / "pages"
     assert main(["review", str(raw), "--out", str(out), "--decisions", str(folder)]) == 0
     page = lxml_html.fromstring((out / "minutes.html").read_bytes())
-    item = page.get_element_by_id(join.id)
-    assert "rejected" in item.get("class")
-    assert "by Ana Ruiz on 2026-11-20: two <paragraphs> in print" in \
-        item.find_class("recorded")[0].text_content()
-    assert item.xpath(".//input[@type='radio' and @checked]")[0].get("value") == "reject"
+    embedded = json.loads(page.get_element_by_id("review-data").text)
+    entry = next(change for change in embedded["changes"] if change[0] == join.id)
+    assert entry[11] == ["reject", "Ana Ruiz", "2026-11-20", "two <paragraphs> in print"]
     total = len(result.changes)
     assert page.get_element_by_id("count-undecided").text == str(total - 1)
     stale = page.get_element_by_id("stale").text_content()
@@ -226,9 +263,11 @@ def test_stage_and_rule_filters_hide_and_show_changes(page, sample_review):
     links = {c.id for c in result.changes if c.stage == "links"}
     joins = {c.id for c in result.changes if c.rule == "join_midsentence_break"}
     assert _shown(page) == everything
+    some_link = next(iter(sorted(links)))
+    # a highlight is drawn when its part of the text is shown: choosing the change shows it
+    page.click(f"[id='{some_link}'] h3")
     page.uncheck("input[data-filter=stage][value=links]")
     assert set(_shown(page)) == set(everything) - links
-    some_link = next(iter(sorted(links)))
     marks = f"[...document.querySelectorAll('#raw-text mark[data-c~=\"{some_link}\"]')]"
     assert page.evaluate(f"{marks}.length") > 0
     assert page.evaluate(f"{marks}.every(el => el.classList.contains('off') && "
@@ -297,6 +336,96 @@ def test_export_is_a_decisions_file_the_next_run_honours(page, sample_review, tm
     rerun = process.repair(source.read(SAMPLE), decisions=loaded)
     assert not next(c for c in rerun.changes if c.id == target.id).applied
     assert page.problems == []
+
+
+def _open(browser, page_path: Path):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("pageerror", lambda error: problems.append(str(error)))
+    opened.goto(page_path.as_uri())
+    opened.problems = problems
+    return context, opened
+
+
+def test_each_change_is_listed_with_its_provenance_and_marked_in_both_texts(browser, tmp_path):
+    raw, result = _small(tmp_path)
+    join = next(c for c in result.changes if c.rule == "join_midsentence_break")
+    folder = tmp_path / "review"
+    folder.mkdir()
+    decisions.path_for(folder, raw).write_text(json.dumps({"document": raw.name, "decisions": {
+        join.id: {"decision": "reject", "reviewer": "Ana Ruiz", "date": "2026-11-20",
+                  "comment": "two <paragraphs> in print", "before": join.before, "after": " "}}}))
+    out = tmp_path / "pages"
+    assert main(["review", str(raw), "--out", str(out), "--decisions", str(folder)]) == 0
+    context, page = _open(browser, out / "minutes.html")
+    item = f"[id='{join.id}']"
+    assert "rejected" in page.get_attribute(item, "class")
+    assert "by Ana Ruiz on 2026-11-20: two <paragraphs> in print" in \
+        page.text_content(f"{item} .recorded")
+    assert page.is_checked(f"{item} input[value=reject]")
+    # Exact before/after, whitespace shown: the join's raw "\r\n\r\n" (CRs read, in the
+    # repaired text's terms: "\n\n") and its " ".
+    symbols = "(code) => [...code.querySelectorAll('.ws')].map(s => s.dataset.ws)"
+    assert page.eval_on_selector(f"{item} .side.del .exact", symbols) == ["⏎", "⏎"]
+    assert page.eval_on_selector(f"{item} .side.ins .exact", symbols) == ["·"]
+    assert page.text_content(f"{item} .where").endswith(
+        f"raw line {join.raw_line}, column {join.raw_column}")
+    assert join.reason in page.text_content(item)
+    # The removed control character is a labelled box, not the character.
+    control = next(c for c in result.changes if c.rule == "remove_control_chars")
+    assert page.text_content(f"[id='{control.id}'] .ctl") == "U+0007"
+    assert "(U+0007), invisible" in page.get_attribute(f"[id='{control.id}'] .ctl", "title")
+    # Each change is marked in both texts (a range, or a point where it is empty).
+    for change in result.changes:
+        for pane in ("raw-text", "clean-text"):
+            page.wait_for_selector(f"#{pane} [data-c~='{change.id}']", state="attached")
+    # ... at its own place in the raw text (read as the page shows it: a CR before a line end
+    # is a sign, the control character a box)
+    for change in result.changes:
+        marked = page.eval_on_selector_all(f"#raw-text mark[data-c~='{change.id}']",
+                                           "marks => marks.map(m => m.textContent).join('')")
+        assert marked == SMALL[change.raw_start:change.raw_end].replace("\r\n", "\n").replace(
+            "\x07", "U+0007"), change.id
+    doubt = result.doubts[0].id  # and each doubt, as a ? linked to its entry
+    for pane in ("raw-text", "clean-text"):
+        assert page.get_attribute(f"#{pane} .pt.doubt[data-d='{doubt}']", "href") == f"#{doubt}"
+    assert page.problems == []
+    context.close()
+
+
+def test_highlights_are_drawn_when_their_text_is_shown(browser, tmp_path):
+    """A long text is not highlighted all at once: a block's highlights are drawn when it is
+    scrolled to or one of its changes is chosen, and are then there like any other."""
+    raw = tmp_path / "long.txt"
+    raw.write_bytes(SAMPLE.read_bytes() * 8)
+    result = process.repair(source.read(raw))
+    page_path = tmp_path / "long.html"
+    page_path.write_bytes(review.page(result, page_path))
+    context, page = _open(browser, page_path)
+    last = result.changes[-1].id
+    drawn = "(id) => document.querySelectorAll(`#raw-text [data-c~='${id}']`).length"
+    page.wait_for_selector(f"#raw-text [data-c~='{result.changes[0].id}']", state="attached")
+    assert page.evaluate(drawn, last) == 0, "the end of the text is not drawn on opening"
+    page.keyboard.press("k")  # from the top, back to the last change
+    assert page.evaluate("document.activeElement.id") == last
+    for pane in ("raw-text", "clean-text"):
+        mark = page.locator(f"#{pane} [data-c~='{last}']").first
+        assert "cur" in mark.get_attribute("class")
+        box, shown = mark.bounding_box(), page.locator(f"#{pane}").bounding_box()
+        assert shown["y"] <= box["y"] <= shown["y"] + shown["height"], "scrolled into view"
+    colour = page.eval_on_selector(  # a range is a coloured mark, an empty one a coloured sign
+        f"#raw-text [data-c~='{last}']",
+        "m => getComputedStyle(m, m.tagName === 'MARK' ? null : '::before').backgroundColor")
+    assert colour != "rgba(0, 0, 0, 0)"
+    # Scrolling a pane draws what comes into it.
+    middle = result.changes[len(result.changes) // 2]
+    page.eval_on_selector("#raw-text", "(pane, at) => { const blocks = [...pane.children];"
+                          " const block = blocks.filter(b => +b.dataset.at <= at).pop();"
+                          " pane.scrollTop = block.offsetTop; }", middle.raw_start)
+    page.wait_for_selector(f"#raw-text [data-c~='{middle.id}']", state="attached")
+    assert page.problems == []
+    context.close()
 
 
 def test_readable_at_200_percent_zoom_and_a_screenshot_for_a_person(browser, sample_review):
