@@ -70,6 +70,8 @@
     // copies the text), hidden characters as labelled boxes
     var last = 0;
     SHOWN.lastIndex = 0;
+    if (!SHOWN.test(text)) { parent.textContent = text; return; }
+    SHOWN.lastIndex = 0;
     for (var m; (m = SHOWN.exec(text)) !== null;) {
       var ch = m[0], at = m.index;
       parent.append(text.slice(last, at));
@@ -108,32 +110,34 @@
   // --- the change list, built from the data ------------------------------------------------
 
   function buildItem(template, c) {
+    // the template's parts by position (pipeline/review.py, `_change_template`): thousands of
+    // items are built at once, and a query per part costs more than the part
     var id = c[CHANGE.id];
     var r = rule(c);
     var li = template.cloneNode(true);
+    var part = li.children;  // h3, where, diff, reason, range, recorded, decide
     li.id = id;
     li.setAttribute("data-stage", r[0]);
     li.setAttribute("data-rule", r[1]);
     li.setAttribute("aria-labelledby", id + "-title");
     if (!applied(c)) { li.classList.add("rejected"); }
-    var h3 = li.querySelector("h3");
-    h3.id = id + "-title";
-    var link = h3.firstChild;
+    part[0].id = id + "-title";
+    var link = part[0].firstChild;
     link.href = "#" + id;
     link.textContent = id;
-    li.querySelector(".stage").textContent = r[0];
-    li.querySelector(".rule").textContent = r[1];
-    li.querySelector(".at").textContent = " · raw line " + c[CHANGE.line] + ", column " +
-      c[CHANGE.column];
-    var codes = li.querySelectorAll(".exact");
+    var where = part[1].children;  // stage, rule, at
+    where[0].textContent = r[0];
+    where[1].textContent = r[1];
+    where[2].textContent = " · raw line " + c[CHANGE.line] + ", column " + c[CHANGE.column];
     [c[CHANGE.before], c[CHANGE.after]].forEach(function (text, n) {
-      if (text) { exact(codes[n], text); }
-      else { codes[n].append(el("span", "empty", "nothing")); }
+      var code = part[2].children[n].lastChild;
+      if (text) { exact(code, text); }
+      else { code.append(el("span", "empty", "nothing")); }
     });
-    li.querySelector(".reason").textContent = data.reasons[c[CHANGE.reason]];
-    li.querySelector(".range").textContent = "Raw characters " + c[CHANGE.rawStart] + "–" +
-      c[CHANGE.rawEnd] + "; repaired text " + c[CHANGE.start] + "–" + c[CHANGE.end] + ".";
-    var recorded = li.querySelector(".recorded");
+    part[3].textContent = data.reasons[c[CHANGE.reason]];
+    part[4].textContent = "Raw characters " + c[CHANGE.rawStart] + "–" + c[CHANGE.rawEnd] +
+      "; repaired text " + c[CHANGE.start] + "–" + c[CHANGE.end] + ".";
+    var recorded = part[5];
     var d = c[CHANGE.decision];
     if (!d) {
       recorded.textContent = "No decision recorded yet.";
@@ -144,11 +148,13 @@
       if (d[3]) { recorded.append(": ", el("q", "", d[3])); }
       recorded.append(".");
     }
-    li.querySelectorAll('input[type="radio"]').forEach(function (radio) {
+    var decide = part[6].children;  // legend, three choices, the comment
+    for (var k = 1; k <= 3; k++) {
+      var radio = decide[k].firstChild;
       radio.name = "decision-" + id;
       radio.checked = radio.value === (d ? d[0] : "");
-    });
-    var comment = li.querySelector(".comment-input");
+    }
+    var comment = decide[4].lastChild;
     comment.name = "comment-" + id;
     if (d && d[3]) { comment.value = d[3]; }
     return li;
