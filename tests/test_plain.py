@@ -147,3 +147,17 @@ def test_verso_and_recto_heads_without_form_feeds_are_page_furniture(tmp_path):
     assert "ELMSWORTH" not in "".join(body.itertext())
     assert body.find(".//t:head", NS) is None
     assert all(check.ok for check in verify.verify(raw, out))
+
+
+def test_an_interactive_session_in_plain_text_is_code_not_quotations(tmp_path):
+    text = ("The loop prints the series up to ten:\n"
+            ">>> # Fibonacci series:\n>>> a, b = 0, 1\n>>> while a < 10:\n"
+            "...     print(a)\n...     a, b = b, a+b\n\n"
+            "Every number is the sum of the two before it.\n")
+    raw, out, root = _tei(tmp_path, "fib.txt", text)
+    assert all(check.ok for check in verify.verify(raw, out)), verify.verify(raw, out)
+    body = root.find(".//t:body", NS)
+    assert body.find(".//t:quote", NS) is None
+    assert [p.get("rend") for p in body.iter(f"{{{tei.TEI_NS}}}p")] == [None, None]
+    code = body.find(".//t:ab[@type='code']", NS)
+    assert code.text == text[text.index(">>>"):text.index("\n\n") + 1]

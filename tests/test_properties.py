@@ -11,13 +11,14 @@ it (`.txt`). Each TEI written is proved as `pipeline verify` proves it, and vali
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import process, schema, source, tei, verify
+from pipeline import process, schema, source, tei, verify, xmlsafe
 from pipeline.model import InputError
 
 PIECES = [
@@ -100,3 +101,39 @@ def test_idempotent(text):
     twice = _repair(once.text)
     assert twice is not None, "the repaired text itself was refused"
     assert twice.text == once.text, [(c.rule, c.before, c.after) for c in twice.changes]
+
+
+# Plain text in which every markdown character is text: quotation and heading markers, rules,
+# setext underlines, fences, table rows, emphasis, code, links, autolinks, HTML, entities and
+# escapes, at the start of a line and inside it, and the prompts of interactive sessions.
+PLAIN_PIECES = [
+    "\n", "\n", "\n\n", " ", "    ", ">", "> ", ">>> ", "... ", "#", "# ", "## ", "$ ", "In [1]: ",
+    "---", "***", "___", "===", "* * *", "```", "~~~", "|", "| a | b |", "|---|---|", "-|-",
+    "<", "<div>", "<https://example.org/a>", "<a@example.org>", "&amp;", "&#35;", "[", "]",
+    "](x)", "]: x", "![", "`", "*", "_", "~~", "\\", "!", "The end.", "Word", "word", "x",
+    "1984.", "the", ":", "=", "-", "+", "(", ")", "\t", "1. ", "2) ", "- ", "+ ", "**b**", "_i_",
+    "<!--", "</p>", "&lt;", "[a]", "[a]:", "`x`", "  \n",
+]
+plain_dumps = st.lists(st.sampled_from(PLAIN_PIECES), min_size=1, max_size=30).map("".join)
+# A line opening with a list marker is a list item in plain text too (its marker is the list's,
+# and those of the items nested in it).
+_LIST_MARKER = re.compile(r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$))+", re.MULTILINE)
+
+
+@given(plain_dumps)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_character_of_plain_text_reaches_the_reading_text(text):
+    """What no recorded change touched reaches the TEI's reading text, markdown characters too:
+    in plain text they are text, so the parser must consume none of them."""
+    result = process.repair(source.decode(Path("d.txt"), text.encode()), kind="plain")
+    document = xmlsafe.parse(tei.write(result, Path("clean/d.tei.xml")))
+    reading = "".join(document.find(".//{%s}body" % tei.TEI_NS).itertext())
+    changed = set()
+    for change in result.changes:
+        changed.update(range(change.raw_start, change.raw_end))
+    for marker in _LIST_MARKER.finditer(text):
+        changed.update(range(*marker.span()))
+    kept = [ch for i, ch in enumerate(text) if not ch.isspace() and i not in changed]
+    remaining = iter(ch for ch in reading if not ch.isspace())
+    missing = [ch for ch in kept if ch not in remaining]  # a subsequence, in order
+    assert not missing, (missing, reading)

@@ -15,7 +15,7 @@ its evidence; where the evidence is weak the lines stay one paragraph.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import regex
@@ -50,9 +50,15 @@ RULES = {
                          "table whose cells the extraction put one per line: they are fenced as "
                          "a verbatim listing, so that no join runs them together, and a doubt "
                          "says they were not understood.",
+    "keep_session_verbatim": "In plain text, the lines of an interactive session (a Python "
+                             "prompt '>>> ', an IPython 'In [1]:', a shell prompt '$ ' or a root "
+                             "'# ' before a command) and the output under them, to the block's "
+                             "end, are a code listing: fenced verbatim, so that no prompt is read "
+                             "as markup and nothing joins or reflows them.",
     "escape_markup": "In plain text, characters a markdown parser would read as markup ('*', '_', "
-                     "'`', '<', '&…;', '[…](…)', '#' or an ordered-list number opening a line) "
-                     "are escaped with a backslash: the TEI shows them as they are.",
+                     "'`', '<', '&…;', the ']' of '[…](…)', or opening a line '#', '>', a "
+                     "fence, a rule, an underline, a table's delimiter row or an ordered-list "
+                     "number) are escaped with a backslash: the TEI shows them as they are.",
 }
 
 _SENTENCE_END = regex.compile(r"[.!?…:][\"'»”’)\]]*\s*$")
@@ -79,6 +85,12 @@ LABEL = regex.compile(
 # growing with the cube of the run.)
 _CONTENTS = regex.compile(r"(?:(?:\.{3,}|…)[ \t]*|(?<![ \t])[ \t]{2,}+)\d[\d.,]*\s*$")
 _BULLET = regex.compile(r"^([ \t]*)([•▪◦●‣∙■□○])[ \t]+")
+# The prompts of interactive sessions: Python's and IPython's, and a shell's before a command (a
+# lower-case word: `$ 5 million` is money, `# Results` a stray heading). A shell's prompt opens a
+# block or follows a line that introduces it with a colon: a `# ` or `$ ` that OCR left in the
+# middle of a paragraph (`# the year after`) is no command.
+_PROMPT = regex.compile(r"^[ \t]*(?:>>>(?:[ \t]|$)|In \[\d+\]:|(?P<shell>(?:\$|#)[ \t]+"
+                        r"[a-z./~][\w.+/~-]*(?:[ \t]|$)))")
 _TITLE_WORDS = 12
 _TITLE_LENGTH = 90
 
@@ -113,18 +125,21 @@ def propose(text: str, context: Context) -> Proposal:
     """
     if context.kind != "plain":
         return Proposal([], [])
-    blocks = _blocks(text)
+    blocks, sessions = _sessions(_blocks(text))
     width = _width(blocks)
     titles = _titles(text, blocks, width)
     run_ons = _run_ons(blocks, titles, width)
     levels = _levels(blocks, titles)
     edits, doubts = [], []
-    cell_runs = list(_cell_runs(blocks))
+    cell_runs = list(_cell_runs(blocks, sessions))
     cells = {block[0].start for run, _ in cell_runs for block in run}
     for run, why in cell_runs:
         _fence_blocks(text, run, "fence_table_cells", why, edits, doubts)
     for b, block in enumerate(blocks):
         if b and _listing(blocks[b - 1], block) or block[0].start in cells:
+            continue
+        if block[0].start in sessions:
+            edits.extend(_fence_session(text, block, sessions[block[0].start]))
             continue
         if _table_like(block):
             _fence_blocks(text, [block], "keep_table_verbatim",
@@ -152,21 +167,60 @@ def propose(text: str, context: Context) -> Proposal:
 def _fence_blocks(text: str, blocks: list[list[_Line]], rule: str, why: str, edits: list,
                   doubts: list) -> None:
     """Fence `blocks` as one verbatim listing (so that no later stage joins or reflows them),
-    with a fence longer than any run of backticks inside, and say so to the reviewer."""
+    and say so to the reviewer."""
     start, last = blocks[0][0].start, blocks[-1][-1]
+    edits.extend(_fences(text, start, last, rule, why))
+    doubts.append(Doubt(start, last.start + len(last.text), rule, why))
+
+
+def _fences(text: str, start: int, last: _Line, rule: str, why: str) -> list[Edit]:
+    """The two fences of a verbatim listing from `start` to the end of `last`, longer than any
+    run of backticks inside."""
     end = last.start + len(last.text)
     fence = "`" * max(3, 1 + max(map(len, regex.findall(r"`+", text[start:end])), default=0))
-    edits.append(Edit(start, start, fence + "\n", rule, why))
-    edits.append(Edit(end, end, "\n" + fence, rule, why))
-    doubts.append(Doubt(start, end, rule, why))
+    return [Edit(start, start, fence + "\n", rule, why), Edit(end, end, "\n" + fence, rule, why)]
+
+
+def _sessions(blocks: list[list[_Line]]) -> tuple[list[list[_Line]], dict[int, str]]:
+    """The blocks, each cut where an interactive session starts in it, and the sessions (what
+    follows a prompt to the block's end: its commands and their output) by their first line's
+    offset, each with the prompt that tells it."""
+    def opens(i, line):
+        prompt = _PROMPT.match(line.text)
+        return prompt and (not prompt.group("shell") or i == 0 or
+                           block[i - 1].text.rstrip().endswith(":"))
+    cut, sessions = [], {}
+    for block in blocks:
+        first = next((i for i, line in enumerate(block) if opens(i, line)), None)
+        if first is None:
+            cut.append(block)
+            continue
+        if first:
+            cut.append(block[:first])
+        cut.append(block[first:])
+        sessions[block[first].start] = _PROMPT.match(block[first].text).group().strip()
+    return cut, sessions
+
+
+def _fence_session(text: str, block: list[_Line], prompt: str) -> list[Edit]:
+    why = (f"{block[0].stripped[:40]!r} opens with the prompt {prompt!r}: an interactive "
+           f"session of {len(block)} line{'s' if len(block) > 1 else ''}, kept verbatim as code")
+    edits = _fences(text, block[0].start, block[-1], "keep_session_verbatim", why)
+    if block[0].start and text[block[0].start - 2:block[0].start] != "\n\n":
+        end = block[0].start - 1  # the session goes on from a line of text: a block of its own
+        edits.insert(0, Edit(end, end, "\n", "split_paragraph",
+                             "an interactive session starts on the next line: a block of its own"))
+    return edits
 
 
 _CELL_WORDS, _CELL_RUN = 4, 6
 
 
-def _cell_runs(blocks: list[list[_Line]]):
+def _cell_runs(blocks: list[list[_Line]], sessions: dict[int, str]):
     """Runs of blocks of a few words each: table cells pdftotext wrote one per line."""
     def cell(block):  # a few words that end no sentence (a colon introduces the table)
+        if block[0].start in sessions:
+            return False
         words = sum(len(line.stripped.split()) for line in block)
         return words <= _CELL_WORDS and sum(len(line.stripped) for line in block) <= 40 and \
             not _ends_sentence(block[-1])
@@ -426,29 +480,64 @@ def _line_edits(line: _Line, before: _Line | None, starts: bool, level: int | No
     elif bullet := _BULLET.match(text):
         yield Edit(line.start, line.start + bullet.end(), "- ", "mark_list_item",
                    f"{bullet.group(2)!r} opens the line: a list item")
-        yield from _escapes(line, line.start + bullet.end(), False)
+        marker = _marker_in_item(text, bullet.end())
+        yield from _escapes(line, line.start + (bullet.end() if marker is None else marker),
+                            marker is not None)
         return
     elif starts and (line.indent >= 4 or "\t" in text[:line.indent]):
         yield Edit(line.start, line.content, "", "remove_layout_indent",
                    f"an indent of {line.indent} characters at a block's start is layout, "
                    "not code")
-    opening = not starts or level is None
-    yield from _escapes(line, line.content, opening and _opens_block(line, before, starts))
+    if starts and level is not None:  # a heading's text is inline: nothing in it opens a block
+        yield from _escapes(line, line.content, False)
+    elif _opens_block(line, before, starts):
+        yield from _escapes(line, line.content, True)
+    elif _ITEM_MARKER.match(text, line.indent) and \
+            (marker := _marker_in_item(text, line.indent)) is not None:
+        yield from _escapes(line, line.start + marker, True)  # the item's marker is the list's
+    else:
+        yield from _escapes(line, line.content, False)
+
+
+# What opens a block wherever it stands: a heading's `#`, a fence, a quotation's `>`, a rule.
+_BLOCK_MARKER = regex.compile(r"#{1,6}(?:\s|$)|```|~~~|>|(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}"
+                              r"|(?:_[ \t]*){3,})$")
+# The marker a list item opens with: its own text is a block, where `>` or `#` is markup too.
+_ITEM_MARKER = regex.compile(r"(?:[-+*]|\d{1,9}[.)])[ \t]+")
+
+
+def _marker_in_item(text: str, pos: int) -> int | None:
+    """Where block markup opens the text of a list item that starts at `pos`, after the
+    markers of any items nested in it (`- > x`, `1. * * *`), or None."""
+    while not _BLOCK_MARKER.match(text, pos):
+        item = _ITEM_MARKER.match(text, pos)
+        if item is None:
+            return None
+        pos = item.end()
+    return pos
+
+
+# What turns the line above into a heading (a setext underline) or a table's header row (a
+# delimiter row: dashes and colons between pipes).
+_UNDERLINE = regex.compile(r"(?:=+|-+)[ \t]*$|(?=.*-)(?=.*\|)[|: \t-]+$")
 
 
 def _opens_block(line: _Line, before: _Line | None, starts: bool) -> bool:
     """Whether the line's opening would be read as block markup that the text does not mean:
-    `#` anywhere, a year such as `1984.` opening a block, or a list marker or setext underline in
-    the middle of a wrapped sentence."""
+    `#`, `>`, a fence or a rule anywhere, a year such as `1984.` opening a block, an underline
+    or a table's delimiter row under a line, or a list marker in the middle of a wrapped
+    sentence."""
     content = line.stripped
-    if regex.match(r"#{1,6}(?:\s|$)|```|~~~", content):
+    if _BLOCK_MARKER.match(content):
         return True
     if starts:
         number = regex.match(r"(\d{1,9})[.)](?:\s|$)", content)
         return bool(number and int(number.group(1)) >= 1000)
+    if _UNDERLINE.match(content):
+        return True
     # Only these interrupt a paragraph in CommonMark (an ordered list only from 1).
     wrapped = before is not None and not _ends_sentence(before)
-    return wrapped and bool(regex.match(r"(?:[-+*]|1[.)])(?:\s|$)|(?:=+|-+)\s*$", content))
+    return wrapped and bool(regex.match(r"(?:[-+*]|1[.)])(?:\s|$)", content))
 
 
 _INLINE = regex.compile(
@@ -458,43 +547,36 @@ _INLINE = regex.compile(
     r"|(?<![\p{L}\p{N}])_+(?=\S)|(?<=\S)_+(?![\p{L}\p{N}])"  # `_` outside words
     r"|<(?=[A-Za-z/!?])"
     r"|&(?=#?\w+;)"
-    r"|\[")  # only when the first `]` after it opens a target (`](`, `][`, `]:`): see below;
-    # the `!` of an image is text once its `[` is escaped
-
-
-_FOOTNOTE = regex.compile(r"\[\^[^\]\s]+\]")
+    # A link, image or reference needs a `]` right before its target or label (`](`, `][`,
+    # `]:`), wherever its `[` is (a line above, around nested brackets): that `]` is escaped.
+    # Not a footnote's, which the pages stage made of a page's foot (`[^3]`).
+    r"|(?<!\[\^[^\]\s]{1,60})\](?=[(\[:])")
 
 
 def _escapes(line: _Line, content: int, opening: bool):
     text = line.text
     offset = content - line.start
-    seen = set()
+    escaped_to = content  # the opening's escape covers the text up to here
     if opening:
-        # The first character is the marker: `#`, a fence, a bullet, the underline, or a year's
-        # digits (escape its period).
+        # The first character is the marker: `#`, `>`, a fence, a bullet, the underline, or a
+        # year's digits (escape its period). A run of emphasis characters (`~~~`, `***`) is
+        # escaped whole, or what is left of it could still pair with a run further on.
         match = regex.match(r"(\d{1,9})[.)]", text[offset:])
         at = content + (len(match.group(1)) if match else 0)
-        seen.add(at)
-        yield Edit(at, at, "\\", "escape_markup",
+        run = regex.match(r"[`*~_]+", text, at - line.start)
+        run = run.group() if run else ""
+        escaped_to = at + max(1, len(run))
+        yield Edit(at, at + len(run), "".join("\\" + ch for ch in run) or "\\", "escape_markup",
                    f"{text[at - line.start]!r} opening the line {line.stripped[:40]!r} would "
                    "be read as markdown")
     # A web address is a link to itself (the links stage makes it one); its `_` and `~` stay.
     addresses = [m.span() for m in BARE_URL.finditer(text, offset)]
-    # Where each `]` is, found once: a lookahead from every `[` to its first `]` would read a
-    # line of 100 000 `[` 100 000 times.
-    closers = [m.start() for m in regex.finditer(r"\]", text)]
     for match in _INLINE.finditer(text, offset):
         at = line.start + match.start()
         address = bisect_right(addresses, (match.start(), len(text))) - 1
-        if at in seen or address >= 0 and match.start() < addresses[address][1]:
+        if content <= at < escaped_to or address >= 0 and match.start() < addresses[address][1]:
             continue
         run = match.group()
-        if run[-1] == "[":
-            k = bisect_left(closers, match.end())
-            if k == len(closers) or text[closers[k] + 1:closers[k] + 2] not in ("(", "[", ":"):
-                continue
-            if _FOOTNOTE.match(text, match.start()):
-                continue  # a footnote the pages stage made of a page's foot (`[^3]`)
         escaped = "".join("\\" + ch for ch in run) if run[0] in "`*~_" else "\\" + run
         yield Edit(at, at + len(run), escaped, "escape_markup",
                    f"{run!r} would be read as markdown, not text")
