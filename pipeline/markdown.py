@@ -149,7 +149,9 @@ def _node(tag, start: int, end: int) -> Node:
     if kind == "Heading":
         return Node(kind, start, end, level=int(info["level"][1:]))
     if kind in ("Link", "Image"):
-        return Node(kind, start, end, dest=info["dest_url"])
+        # An autolinked mail address (`<name@example.org>`) links to its mailto: address.
+        mail = "mailto:" if info["link_type"] == "Email" else ""
+        return Node(kind, start, end, dest=mail + info["dest_url"])
     if kind == "FootnoteDefinition":
         return Node(kind, start, end, dest=info)  # its label
     if kind == "List":

@@ -149,6 +149,22 @@ def test_verso_and_recto_heads_without_form_feeds_are_page_furniture(tmp_path):
     assert all(check.ok for check in verify.verify(raw, out))
 
 
+def test_addresses_in_angle_brackets_are_links_and_their_brackets_text(tmp_path):
+    text = ("Read the standards at <https://www.gnu.org/prep/standards/> before you\n"
+            "write to <bug-standards@gnu.org> about them.\n")
+    raw, out, root = _tei(tmp_path, "standards.txt", text)
+    assert all(check.ok for check in verify.verify(raw, out)), verify.verify(raw, out)
+    body = root.find(".//t:body", NS)
+    assert [ref.get("target") for ref in body.iter(f"{{{tei.TEI_NS}}}ref")] == [
+        "https://www.gnu.org/prep/standards/", "mailto:bug-standards@gnu.org"]
+    reading = "".join(body.itertext())
+    assert "<https://www.gnu.org/prep/standards/>" in reading
+    assert "<bug-standards@gnu.org>" in reading
+    notes = root.findall(".//t:standOff//t:note[@n='mark_bracketed_address']", NS)
+    assert [note.find("t:choice/t:orig", NS).text for note in notes] == [
+        "https://www.gnu.org/prep/standards/", "bug-standards@gnu.org"]
+
+
 def test_an_interactive_session_in_plain_text_is_code_not_quotations(tmp_path):
     text = ("The loop prints the series up to ten:\n"
             ">>> # Fibonacci series:\n>>> a, b = 0, 1\n>>> while a < 10:\n"

@@ -186,6 +186,15 @@ def test_footnotes_become_notes_linked_from_their_anchors(tmp_path):
     assert len({n.get(XML_ID) for n in notes}) == 3
 
 
+def test_an_autolinked_mail_address_links_to_its_mailto_address(tmp_path):
+    raw = tmp_path / "mail.md"
+    raw.write_text("Write to <archivo@example.org> or see <https://example.org/a>.\n",
+                   encoding="utf-8")
+    body = etree.fromstring(_write(raw, tmp_path / "mail.tei.xml")).find(".//t:body", NS)
+    assert [ref.get("target") for ref in body.iter(f"{{{tei.TEI_NS}}}ref")] == [
+        "mailto:archivo@example.org", "https://example.org/a"]
+
+
 def _infoset(element) -> tuple:
     """What an element says: name, attributes, text, children and the text after each."""
     return (element.tag, dict(element.attrib), element.text or "",

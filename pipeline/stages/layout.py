@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import regex
 
 from pipeline.model import Context, Doubt, Edit, Proposal
-from pipeline.stages.links import BARE_URL
+from pipeline.stages.links import BARE_URL, BRACKETED_ADDRESS
 
 NAME = "layout"
 RULES = {
@@ -569,8 +569,10 @@ def _escapes(line: _Line, content: int, opening: bool):
         yield Edit(at, at + len(run), "".join("\\" + ch for ch in run) or "\\", "escape_markup",
                    f"{text[at - line.start]!r} opening the line {line.stripped[:40]!r} would "
                    "be read as markdown")
-    # A web address is a link to itself (the links stage makes it one); its `_` and `~` stay.
-    addresses = [m.span() for m in BARE_URL.finditer(text, offset)]
+    # A web address, and a mail address in angle brackets, is a link to itself (the links stage
+    # makes it one); its `_` and `~` stay.
+    addresses = sorted(m.span() for pattern in (BARE_URL, BRACKETED_ADDRESS)
+                       for m in pattern.finditer(text, offset))
     for match in _INLINE.finditer(text, offset):
         at = line.start + match.start()
         address = bisect_right(addresses, (match.start(), len(text))) - 1

@@ -47,6 +47,10 @@ RULES = {
     "mark_bare_url": "A web address written out in the text (bare, or in brackets after what it "
                      "names) becomes a link to itself, so the TEI has a <ref target>; "
                      "punctuation that ends the sentence after it is not part of it.",
+    "mark_bracketed_address": "An address in angle brackets, as plain text delimits one "
+                              "('<https://…>', '<name@example.org>'), whose brackets the layout "
+                              "stage or a converter escaped as text, becomes a link to itself "
+                              "(a mail address to its mailto: address); the brackets stay text.",
     "remove_html_anchor": "An empty HTML element that only names a place (<span id=…></span>, "
                           "<a name=…></a>), which converters leave where a page began or a link "
                           "pointed, holds no text and is removed.",
@@ -98,6 +102,7 @@ def propose(text: str, context: Context) -> Proposal:
         if node.kind in ("Paragraph", "Heading", "TableCell"):
             edits.extend(_spaces_in_text(text, node, context.lang))
             edits.extend(_bare_urls(text, node))
+            edits.extend(_bracketed_addresses(text, node))
             edits.extend(_html_anchors(text, node))
             edits.extend(_spaces_in_brackets(text, node))
         if node.kind == "Paragraph":
@@ -189,6 +194,31 @@ def _bare_urls(text: str, block: markdown.Node):
                 continue
             yield Edit(match.start(), match.start() + len(url), f"<{url}>", "mark_bare_url",
                        f"the web address {url!r} is written out in the text: a link to itself")
+
+
+# An address between escaped angle brackets (`\<https://…>`, `\<name@example.org\>`): text that
+# delimits an address, as plain text does (RFC 3986, appendix C). A mail address is read as
+# CommonMark reads one in an autolink.
+BRACKETED_ADDRESS = regex.compile(
+    r"(?<=<)(?:(?:https?|ftp)://[^\s<>\[\]\"\\]+|[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9]"
+    r"(?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)"
+    r"(?=\\?>)")
+
+
+def _bracketed_addresses(text: str, block: markdown.Node):
+    """Addresses in the block's running text between angle brackets that are text, escaped."""
+    if text.find("\\<", block.start, block.end) < 0:
+        return
+    for start, end in _running_text(block):
+        # The closing bracket may be the next run's (an escape, `\>`): looked at, not matched.
+        for match in BRACKETED_ADDRESS.finditer(text, start, min(end + 2, block.end)):
+            if text[match.start() - 2:match.start()] != "\\<" or match.end() > end:
+                continue
+            address = match.group()
+            kind = "web" if "://" in address else "mail"
+            yield Edit(match.start(), match.end(), f"<{address}>", "mark_bracketed_address",
+                       f"the {kind} address {address!r} is written between angle brackets, "
+                       "as plain text delimits one: a link to itself")
 
 
 def _running_text(node: markdown.Node):
