@@ -2,11 +2,16 @@
 
 Detection counts very frequent function words: on prose of a few sentences that already separates
 the languages the rules care about (Spanish, English, French, German, Portuguese, Italian), and it
-needs no model download. The result drives the abbreviation list (a period after `Sr` or `z. B`
-ends no sentence), titles, the words no sentence ends on, elisions (`l'`, `dell'`), spacing rules
-(French puts a space before `: ; ! ?`, so that space is never removed as conversion damage there)
-and which word-frequency list weighs a hyphenated word. A text too short to decide gets the
-conventions of every language at once, and no word-frequency list.
+needs no model download. A word counts for each language by how distinctive it is, measured: its
+share of the word's frequency (in wordfreq's lists) among the languages that have it as a function
+word (`the` is English's alone; `a`, a function word of three, counts for each in part; the
+table is `function_word_frequencies.py`). And no single word decides: one repeated through a
+text (`os` in a manual of Python's `os` module, Portuguese for `the`) counts for a language at
+most as much as all its other words. The result drives the abbreviation list (a period after `Sr`
+or `z. B` ends no sentence), titles, the words no sentence ends on, elisions (`l'`, `dell'`),
+spacing rules (French puts a space before `: ; ! ?`, so that space is never removed as
+conversion damage there) and which word-frequency list weighs a hyphenated word. A text too short
+to decide gets the conventions of every language at once, and no word-frequency list.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from __future__ import annotations
 from collections import Counter
 
 import regex
+
+from pipeline.function_word_frequencies import FREQUENCIES, LANGUAGES
 
 _FUNCTION_WORDS = {
     "es": "el la los las de del que y en un una por con para es se no lo al como más pero sus a "
@@ -39,6 +46,20 @@ def _sets(table: dict[str, str]) -> dict[str, frozenset[str]]:
 
 
 _WORDS = _sets(_FUNCTION_WORDS)
+
+
+def _weights() -> dict[str, dict[str, float]]:
+    """What one occurrence of each function word counts for each language that has it among its
+    function words: its share of the word's frequency in those languages (`de` counts 0.4 for
+    Spanish, 0.3 for French and for Portuguese)."""
+    weights = {}
+    for word, frequencies in FREQUENCIES.items():
+        shares = {lang: f for lang, f in zip(LANGUAGES, frequencies) if word in _WORDS[lang]}
+        weights[word] = {lang: f / sum(shares.values()) for lang, f in shares.items()}
+    return weights
+
+
+_WEIGHTS = _weights()
 
 # Abbreviations after which a period does not end a sentence, by language; lower-cased, no dots.
 ABBREVIATIONS = {
@@ -127,6 +148,7 @@ QUOTES = {
 _NEUTRAL_QUOTES = ("\"“„", "\"”")
 
 
+
 def common_words(lang: str | None) -> frozenset[str]:
     """Words known to be words of their own: a piece of text equal to one is no cut-off syllable."""
     tables = (_WORDS, BINDING_SETS, COORDINATOR_SETS)
@@ -149,9 +171,11 @@ _WORD = regex.compile(r"\p{L}+")
 def detect(text: str, sample: int = 20000) -> tuple[str | None, str]:
     """Return (language code or None, evidence) from the function words in a sample of `text`.
 
-    A word that several languages share ('de', 'la', 'que') counts for each of them in part, so
-    that the words only one language has decide; a short text is then decided by a clear margin
-    instead of by a count only long texts reach.
+    A word that several languages share ('de', 'la', 'que') counts for each of them in part, by
+    its frequency in each, so that the words one language has to itself decide; a short text is
+    then decided by a clear margin instead of by a count only long texts reach. No one word makes
+    more than half of a language's evidence: it counts at most as much as the language's other
+    words together, so that a word repeated through a text (a name, a module) decides nothing.
 
     >>> detect("The report was written for the ministry and published in March.")[0]
     'en'
@@ -163,18 +187,54 @@ def detect(text: str, sample: int = 20000) -> tuple[str | None, str]:
     # A soft hyphen is no letter: `y\u00ado` is one word, as it is once the breaks stage drops
     # the mark, so a repaired text is read as the same language as its dump.
     text = text[:sample].replace("\u00ad", "")
-    counts = Counter()
-    for word in _WORD.findall(text.lower()):
-        langs = [lang for lang, words in _WORDS.items() if word in words]
-        for lang in langs:
-            counts[lang] += 1 / len(langs)
-    if not counts:
+    words = _WORD.findall(text.lower())
+    found = Counter(word for word in words if word in _WEIGHTS)
+    if not found:
         return None, "no function words of a known language"
+    evidence: dict[str, Counter] = {}
+    for word, n in found.items():
+        for lang, weight in _WEIGHTS[word].items():
+            evidence.setdefault(lang, Counter())[word] = n * weight
+    counts, capped = Counter(), {}
+    for lang, weights in evidence.items():
+        (top, most), = weights.most_common(1)
+        rest = sum(weights.values()) - most
+        counts[lang] = rest + min(most, rest)
+        if most > rest and found[top] >= 3:  # a word that would have decided: said in the note
+            capped[lang] = f"{top!r} {found[top]}× weighs for {lang} only as much as its other " \
+                           f"words, {rest:.0f}"
     ranked = counts.most_common()
     best, hits = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    total = sum(1 for _ in _WORD.finditer(text))
     shown = {lang: round(count, 1) for lang, count in ranked[:3]}
+    weighed = f"function words weighed by their frequency in each language, in {len(words)} words"
+    notes = [capped[lang] for lang, _ in ranked[:2] if lang in capped]
+    weighed += f" ({'; '.join(notes)})" if notes else ""
     if hits < 3 or hits - runner_up < 2 or hits < 1.3 * runner_up:
-        return None, f"undecided: {shown} function words in {total} words"
-    return best, f"{hits:.0f} {best} function words in {total} words (next: {runner_up:.0f})"
+        return None, f"undecided: {shown}, {weighed}"
+    return best, f"{hits:.0f} for {best}, {runner_up:.0f} for {ranked[1][0]}: {weighed}" \
+        if len(ranked) > 1 else f"{hits:.0f} for {best}: {weighed}"
+
+
+def measured_table() -> str:
+    """The text of `function_word_frequencies.py`: each function word's frequency in each of the
+    six languages, as the installed wordfreq gives it."""
+    from importlib.metadata import version
+
+    import wordfreq  # its lists take seconds to load: only when the table is measured again
+
+    rows = []
+    for word in sorted(set().union(*_WORDS.values())):
+        frequencies = ", ".join(f"{wordfreq.word_frequency(word, lang):.3g}" for lang in LANGUAGES)
+        rows.append(f"    {word!r}: ({frequencies}),\n")
+    return (f'"""How often each function word of `pipeline.language` occurs in each language, '
+            f'from wordfreq\n{version("wordfreq")}. Written by `python -m pipeline.language`; '
+            "tests/test_language.py checks it\nagainst the installed wordfreq.\n\"\"\"\n\n"
+            f"LANGUAGES = {LANGUAGES!r}\n\nFREQUENCIES = {{\n{''.join(rows)}}}\n")
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    Path(__file__).with_name("function_word_frequencies.py").write_text(measured_table(),
+                                                                         encoding="utf-8")
