@@ -139,7 +139,7 @@ def propose(text: str, context: Context) -> Proposal:
         if b and _listing(blocks[b - 1], block) or block[0].start in cells:
             continue
         if block[0].start in sessions:
-            edits.extend(_fence_session(text, block, sessions[block[0].start]))
+            edits.extend(_fence_session(text, block, *sessions[block[0].start]))
             continue
         if _table_like(block):
             _fence_blocks(text, [block], "keep_table_verbatim",
@@ -181,10 +181,10 @@ def _fences(text: str, start: int, last: _Line, rule: str, why: str) -> list[Edi
     return [Edit(start, start, fence + "\n", rule, why), Edit(end, end, "\n" + fence, rule, why)]
 
 
-def _sessions(blocks: list[list[_Line]]) -> tuple[list[list[_Line]], dict[int, str]]:
+def _sessions(blocks: list[list[_Line]]) -> tuple[list[list[_Line]], dict[int, tuple]]:
     """The blocks, each cut where an interactive session starts in it, and the sessions (what
     follows a prompt to the block's end: its commands and their output) by their first line's
-    offset, each with the prompt that tells it."""
+    offset, each with the prompt that tells it and whether a line of text runs into it."""
     def opens(i, line):
         prompt = _PROMPT.match(line.text)
         return prompt and (not prompt.group("shell") or i == 0 or
@@ -198,16 +198,17 @@ def _sessions(blocks: list[list[_Line]]) -> tuple[list[list[_Line]], dict[int, s
         if first:
             cut.append(block[:first])
         cut.append(block[first:])
-        sessions[block[first].start] = _PROMPT.match(block[first].text).group().strip()
+        sessions[block[first].start] = (_PROMPT.match(block[first].text).group().strip(),
+                                        first > 0)
     return cut, sessions
 
 
-def _fence_session(text: str, block: list[_Line], prompt: str) -> list[Edit]:
+def _fence_session(text: str, block: list[_Line], prompt: str, run_into: bool) -> list[Edit]:
     why = (f"{block[0].stripped[:40]!r} opens with the prompt {prompt!r}: an interactive "
            f"session of {len(block)} line{'s' if len(block) > 1 else ''}, kept verbatim as code")
     edits = _fences(text, block[0].start, block[-1], "keep_session_verbatim", why)
-    if block[0].start and text[block[0].start - 2:block[0].start] != "\n\n":
-        end = block[0].start - 1  # the session goes on from a line of text: a block of its own
+    if run_into:  # the line of text before it is a block of its own
+        end = block[0].start - 1
         edits.insert(0, Edit(end, end, "\n", "split_paragraph",
                              "an interactive session starts on the next line: a block of its own"))
     return edits
@@ -216,7 +217,7 @@ def _fence_session(text: str, block: list[_Line], prompt: str) -> list[Edit]:
 _CELL_WORDS, _CELL_RUN = 4, 6
 
 
-def _cell_runs(blocks: list[list[_Line]], sessions: dict[int, str]):
+def _cell_runs(blocks: list[list[_Line]], sessions: dict[int, tuple]):
     """Runs of blocks of a few words each: table cells pdftotext wrote one per line."""
     def cell(block):  # a few words that end no sentence (a colon introduces the table)
         if block[0].start in sessions:
