@@ -331,7 +331,9 @@ def _line_breaks(text: str, block: markdown.Node, vocabulary: Vocabulary, lang: 
         start = soft.start
         while start > previous.end and text[start - 1] in " \t":
             start -= 1
-        if not _LINE_GAP.fullmatch(text, start, following.start):
+        # A character escaped at the line's start (`\<`, `\#` in plain text) keeps its backslash.
+        end = following.start - (text[following.start - 1] == "\\")
+        if not _LINE_GAP.fullmatch(text, start, end):
             continue  # something between the lines that is not layout: not ours to touch
         if _WRITTEN_AGAINST.search(before):
             yield None, Doubt(start, following.start, "join_wrapped_line",
@@ -347,7 +349,7 @@ def _line_breaks(text: str, block: markdown.Node, vocabulary: Vocabulary, lang: 
             joiner = _space_before_closer(after, lang)
         else:
             joiner = " "
-        yield Edit(start, following.start, joiner, "join_wrapped_line",
+        yield Edit(start, end, joiner, "join_wrapped_line",
                    f"a line end inside a paragraph of wrapped text ({wrapped}): {before[-20:]!r} "
                    f"and {after.lstrip()[:20]!r} are one line"), None
 
