@@ -122,6 +122,14 @@ def propose(text: str, context: Context) -> Proposal:
     The survey covered \*all\* the towns.
     >>> repaired("Markdown is left alone: *this* is emphasis.\n", kind="markdown")
     'Markdown is left alone: *this* is emphasis.\n'
+    >>> print(repaired("Run it as root:\n# apt install tcl\n\n> 5 % of the runs fail.\n"), end="")
+    Run it as root:
+    <BLANKLINE>
+    ```
+    # apt install tcl
+    ```
+    <BLANKLINE>
+    \> 5 % of the runs fail.
     """
     if context.kind != "plain":
         return Proposal([], [])
