@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+
 from pipeline import alignment, markdown, process, source, tei
 from pipeline.stages import NAMES
 from pipeline.xmlsafe import parse
@@ -19,6 +21,7 @@ NS = {"t": tei.TEI_NS}
 # What the writer puts in an <item> whose list item holds blocks (a code block is an <ab>).
 _ITEM_BLOCKS = {"p", "list", "quote", "ab", "table"}
 _LEAVES = {"Paragraph", "Heading", "CodeBlock", "HtmlBlock", "TableCell"}
+_G = f"{{{tei.TEI_NS}}}g"
 
 
 @dataclass(frozen=True)
@@ -56,11 +59,18 @@ def _checksum(document, src) -> Check:
                  f"header {recorded}, raw file {src.sha256}")
 
 
-def _note_text(element) -> str:
-    """An <orig>/<reg> back to its exact string: <g n="U+0001"/> stands for a control character."""
+def _text(element) -> str:
+    """The text of an element back to its exact string: <g type="unrepresentable" n="U+0001"/>
+    stands for a character XML cannot carry (in a note's <orig>, and in the reading text where a
+    reviewer rejected the change that removed it)."""
     parts = [element.text or ""]
     for child in element:
-        parts.append(chr(int(child.get("n")[2:], 16)))
+        if _G == child.tag and child.get("type") == "unrepresentable":
+            parts.append(chr(int(child.get("n")[2:], 16)))
+        elif isinstance(child.tag, str):
+            parts.append(_text(child))
+        elif isinstance(child, etree._Entity):
+            parts.append(child.text)  # a reference left unexpanded reads as written: `&x;`
         parts.append(child.tail or "")
     return "".join(parts)
 
@@ -74,8 +84,8 @@ def replay(document, repaired: str, src: source.Source) -> bytes:
         stage = note.get("subtype")
         step = int(note.find("t:num[@type='offset-step']", NS).get("value"))
         offset = (by_stage[stage][-1][0] if by_stage[stage] else 0) + step
-        before = _note_text(note.find("t:choice/t:orig", NS))
-        after = _note_text(note.find("t:choice/t:reg", NS))
+        before = _text(note.find("t:choice/t:orig", NS))
+        after = _text(note.find("t:choice/t:reg", NS))
         by_stage[stage].append((offset, before, after))
     text = repaired
     for name in reversed(NAMES):
@@ -108,7 +118,7 @@ def _tei_blocks(document) -> list[str]:
                 name == "item" and not any(isinstance(child.tag, str) and
                                            child.tag.rsplit("}", 1)[-1] in _ITEM_BLOCKS
                                            for child in element):
-            texts.append("".join(element.itertext()))
+            texts.append(_text(element))
     return texts
 
 
