@@ -8,17 +8,21 @@ puts a `<pb n="…"/>` where it was, so the pagination is kept as a milestone wh
 continues across it.
 
 Furniture is told from text by repetition: a line at the top or bottom of the pages whose shape (its
-digits set aside) recurs on many pages, or a bare page number at a page's edge.
+digits set aside) recurs on many pages, or a bare page number at a page's edge. A line that recurs
+on half the pages or fewer is still the text's when it reads as the text does: in one paragraph
+with a full line next to it (a sentence that happens to end two pages alike); it stays, as a doubt
+for the reviewer.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
-from pipeline.model import Context, Edit, Proposal
+from pipeline.model import Context, Doubt, Edit, Proposal
 from pipeline.stages.layout import LABEL
 
 NAME = "pages"
@@ -38,6 +42,10 @@ RULES = {
     "remove_page_furniture": "Running heads and page numbers above the first page's text or "
                              "below the last page's, and a form feed that ends the text, are "
                              "removed.",
+    "flag_recurring_prose": "A line that recurs at the same edge of half the pages or fewer is "
+                            "kept as text when it is in one paragraph with the line next to it "
+                            "and one of the two is a full line (at a page's foot, ending a "
+                            "sentence); the reviewer is told.",
 }
 
 _EDGE = 3  # lines at a page's top or bottom that may be furniture
@@ -58,6 +66,14 @@ class Page:
     top: int  # number of furniture lines at the top
     bottom: int  # and at the bottom
     number: str | None  # the page's own number, when a furniture line gives it
+    # Lines at its edges that recur but read as the text: (start, end, why they stay).
+    kept: tuple[tuple[int, int, str], ...] = ()
+
+
+class _EdgeLine(NamedTuple):
+    start: int
+    text: str
+    inward: str | None  # the line next to it toward the page's middle, with no blank line between
 
 
 def propose(text: str, context: Context) -> Proposal:
@@ -79,10 +95,12 @@ def propose(text: str, context: Context) -> Proposal:
     edits = []
     content = [(p, lines.content(p)) for p in pages]
     content = [(p, span) for p, span in content if span is not None]
+    doubts = [Doubt(start, end, "flag_recurring_prose", why)
+              for page in pages for start, end, why in page.kept]
     if not content:  # only furniture on every page: it stays text, but no form feed may stay
         return Proposal([Edit(feed.start(), feed.end(), "\n\n", "mark_page_break",
                               "a form feed between pages that hold nothing but what recurs on "
-                              "them") for feed in regex.finditer("\f", text)], [])
+                              "them") for feed in regex.finditer("\f", text)], doubts)
     notes = []  # (label, text) of the footnotes moved to the end, in order
     footnotes = [_footnotes(text, start, end) for _, (start, end) in content]
     # Notes numbered page by page repeat their marks: the page tells them apart.
@@ -120,7 +138,7 @@ def propose(text: str, context: Context) -> Proposal:
         edits.append(Edit(len(text), len(text), ("\n" if tail.endswith("\n") else "\n\n")
                           + moved + "\n", "mark_footnote",
                           f"the {len(notes)} footnotes of the pages, as footnotes of the text"))
-    return Proposal(sorted(edits), [])
+    return Proposal(sorted(edits), doubts)
 
 
 # A footnote's mark: a number the text has glued to a word or punctuation (pdftotext writes a
@@ -202,23 +220,76 @@ def paginate(text: str, lines: _Lines | None = None) -> list[Page]:
     # On how many pages each shape stands at an edge: rows of one table at a page's foot are
     # one page's, however many of them there are.
     shapes = Counter(shape for top, bottom in edges
-                     for shape in {_shape(line) for line in (*top, *bottom)})
+                     for shape in {_shape(line.text) for line in (*top, *bottom)})
     # Left and right pages of a book carry different heads, so a shape on two pages in five is
     # furniture; a chapter title opening a page now and then is not.
     recurring = {shape for shape, n in shapes.items()
                  if n >= max(2, -(-2 * len(bounds) // 5))}
     counted = _counting_shapes(edges, recurring)
+    prose = _Prose(lines, edges, recurring)
     pages = []
     for k, ((start, end), (top, bottom)) in enumerate(zip(bounds, edges)):
         where = numbered[k][3] if numbered else None
         heads, foots = where == "top", where == "bottom"
-        top_n = heads + _furniture(top[heads:], recurring)
-        bottom_n = foots + _furniture(bottom[::-1][foots:], recurring)
-        furniture = [*top[:top_n], *bottom[::-1][:bottom_n]]
+        top_n = heads + _furniture(top[heads:], recurring, prose.top)
+        bottom_n = foots + _furniture(bottom[::-1][foots:], recurring, prose.bottom)
+        furniture = [line.text for line in (*top[:top_n], *bottom[::-1][:bottom_n])]
         number = str(numbered[k][2]) if where else \
             next((_number(line, counted) for line in furniture if _number(line, counted)), None)
-        pages.append(Page(start, end, top_n, bottom_n, number))
+        kept = [prose.why(line, "top") for line in top[top_n:top_n + 1] if prose.top(line)]
+        kept += [prose.why(line, "foot") for line in bottom[::-1][bottom_n:bottom_n + 1]
+                 if prose.bottom(line)]
+        pages.append(Page(start, end, top_n, bottom_n, number, tuple(kept)))
     return pages
+
+
+class _Prose:
+    """Which recurring edge lines read as the text's own. A running head or foot is short, or a
+    number, or on most pages at its edge; a line that recurs on fewer pages, in one paragraph with
+    the line next to it, where one of the two is a full line (the other's first word would not
+    have fit on it), is a sentence that happens to end two pages alike (or open them): at a foot,
+    it ends a sentence."""
+
+    def __init__(self, lines: _Lines, edges, recurring: set[str]) -> None:
+        self.pages = len(edges)
+        self.recurring = recurring
+        self.measure = lines.measure()
+        self.at = {side: Counter(shape for page in edges
+                                 for shape in {_shape(line.text) for line in page[k]})
+                   for k, side in enumerate(("top", "foot"))}
+
+    def top(self, line: _EdgeLine) -> bool:
+        return self._reads_as_text(line, "top")
+
+    def bottom(self, line: _EdgeLine) -> bool:
+        return self._reads_as_text(line, "foot")
+
+    def _reads_as_text(self, line: _EdgeLine, side: str) -> bool:
+        shape = _shape(line.text)
+        if shape not in self.recurring or 2 * self.at[side][shape] > self.pages or \
+                line.inward is None or self.measure is None:
+            return False
+        upper, lower = (line.text, line.inward) if side == "top" else (line.inward, line.text)
+        return _full(upper, lower, self.measure) and \
+            (side == "top" or _SENTENCE_END.search(line.text) is not None)
+
+    def why(self, line: _EdgeLine, side: str) -> tuple[int, int, str]:
+        upper, lower = (line.text, line.inward) if side == "top" else (line.inward, line.text)
+        return (line.start, line.start + len(line.text),
+                f"{line.text.strip()!r} recurs at the {side} of {self.at[side][_shape(line.text)]}"
+                f" of {self.pages} pages but is kept as text: in one paragraph with the line "
+                f"{'below' if side == 'top' else 'above'} it, {upper.strip()[-20:].strip()!r} is a full "
+                f"line ({lower.split()[0]!r} would not have fit on it: the text's wrapped lines "
+                f"have {self.measure} characters, median)" +
+                (" and it ends a sentence" if side == "foot" else ""))
+
+
+_SENTENCE_END = regex.compile(r"[.!?…][\p{Pf}\p{Pe}\"']*\s*$")
+
+
+def _full(upper: str, lower: str, measure: int) -> bool:
+    """Whether `upper` broke because the first word of `lower` would not fit on it."""
+    return len(upper.strip()) + 1 + len(lower.split()[0]) > measure
 
 
 def _counting_shapes(edges, recurring: set[str]) -> set[str]:
@@ -226,7 +297,7 @@ def _counting_shapes(edges, recurring: set[str]) -> set[str]:
     that number is the page's, where a constant one (`Annual report 2025`) is not."""
     last = {}
     for top, bottom in edges:
-        for line in {*top, *bottom}:
+        for line in {line.text for line in (*top, *bottom)}:
             numbers = regex.findall(r"\d+", line)
             if numbers and _shape(line) in recurring:
                 last.setdefault(_shape(line), set()).add(numbers[-1])
@@ -389,12 +460,14 @@ def _shape(line: str) -> str:
     return regex.sub(r"^# (?=.*\p{L})|(?<=\p{L}.*) #$", "", shape)
 
 
-def _furniture(edge: list[str], recurring: set[str]) -> int:
+def _furniture(edge: list[_EdgeLine], recurring: set[str], reads_as_text) -> int:
     """How many lines from the page's edge are furniture: recurring shapes or a bare folio.
     A line that only names a division ('Capitolo 4') is a title, even when every page opens one."""
     count, seen = 0, set()
-    for line in edge:
-        if len(line) > _LONGEST or LABEL.match(line.strip()) and not _PAGE_NUMBER.match(line):
+    for edge_line in edge:
+        line = edge_line.text
+        if len(line) > _LONGEST or LABEL.match(line.strip()) and not _PAGE_NUMBER.match(line) \
+                or reads_as_text(edge_line):
             break
         # A running head is printed once per page: the same line again below it is the text's
         # (a browser prints the page title in the head, and the page opens with that title).
@@ -446,10 +519,26 @@ class _Lines:
             pos = stop + 1
         return found
 
-    def edge(self, start: int, end: int, top: bool) -> list[str]:
+    def edge(self, start: int, end: int, top: bool) -> list[_EdgeLine]:
+        """The lines at the page's top or bottom, in the text's order."""
         spans = self._nonblank(start, end)
-        spans = spans[:_EDGE] if top else spans[-_EDGE:]
-        return [self.text[a:b] for a, b in spans]
+        found = []
+        for k in range(min(_EDGE, len(spans))) if top else range(len(spans))[-_EDGE:]:
+            a, b = spans[k]
+            j = k + 1 if top else k - 1
+            # Two lines are one block when only a line end parts them.
+            glued = 0 <= j < len(spans) and (spans[j][0] == b + 1 if top else spans[j][1] + 1 == a)
+            found.append(_EdgeLine(a, self.text[a:b], self.text[slice(*spans[j])] if glued
+                                   else None))
+        return found
+
+    def measure(self) -> int | None:
+        """The text's measure: the median length of its wrapped lines (a line with another
+        right below it). None without wrapped lines."""
+        wrapped = sorted(len(line.strip()) for line, following in
+                         zip(self.text.split("\n"), self.text.split("\n")[1:])
+                         if line.strip() and following.strip() and "\f" not in line + following)
+        return wrapped[len(wrapped) // 2] if wrapped else None
 
     def content(self, page: Page) -> tuple[int, int] | None:
         """Where the page's own text starts (a line start, its indent kept) and ends (after its
