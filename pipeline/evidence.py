@@ -35,8 +35,14 @@ _BARE_LAST_WORD = regex.compile(r"(?:^|[\s(\[\"“„«»])(\p{L}+)$")
 WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’]*")
 _LAST_WORD = regex.compile(r"(\p{L}+)$")
 _FIRST_WORD = regex.compile(r"(\p{L}+)")
-_LETTER_HYPHEN = regex.compile(r"\p{L}-$")
-_LETTERS_AND_HYPHENS = regex.compile(r"[\p{L}-]+")
+# The hyphens a typesetter breaks a word at: ASCII's, and Unicode's own (U+2010), which groff
+# writes for every hyphen of a man page; a non-breaking one (U+2011) that ends a line anyway was
+# broken at all the same.
+HYPHENS = "-\u2010\u2011"
+_LETTER_HYPHEN = regex.compile(rf"\p{{L}}[{HYPHENS}]$")
+_LETTERS_AND_HYPHENS = regex.compile(rf"[{HYPHENS}\p{{L}}]+")
+# The document's compounds are counted with one hyphen, whichever it was written with.
+_ONE_HYPHEN = str.maketrans(HYPHENS[1:], "-" * len(HYPHENS[1:]))
 
 
 @dataclass(frozen=True)
@@ -261,12 +267,15 @@ class Vocabulary:
     def _compounds(self) -> Counter:
         # Every run of letters and hyphens, counted when a compound is first asked for: a scan
         # of the text for each one would take quadratic time in a dump of thousands of them.
-        return _count(_LETTERS_AND_HYPHENS, self.text)
+        counts: Counter = Counter()
+        for word, n in _count(_LETTERS_AND_HYPHENS, self.text).items():
+            counts[word.translate(_ONE_HYPHEN)] += n
+        return counts
 
     def count(self, word: str) -> int:
         """How often `word` occurs (case-insensitively); a hyphenated compound (`anti-rusa`,
         `well-known`) is counted whole, not where it is part of a longer one."""
-        word = word.lower()
+        word = word.lower().translate(_ONE_HYPHEN)
         return (self._compounds if "-" in word else self.counts)[word]
 
     def split_word(self, tail: str, head: str) -> str | None:

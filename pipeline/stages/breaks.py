@@ -26,7 +26,8 @@ from dataclasses import dataclass
 import regex
 
 from pipeline import markdown
-from pipeline.evidence import (Vocabulary, ending, first_word, is_fragment, last_word, opening)
+from pipeline.evidence import (HYPHENS, Vocabulary, ending, first_word, is_fragment, last_word,
+                               opening)
 from pipeline.language import COORDINATOR_SETS, SPACED_AFTER, SPACED_PUNCTUATION, words_for
 from pipeline.model import Context, Doubt, Edit, Proposal
 
@@ -142,7 +143,7 @@ def _between(text, a, b, c, vocabulary, lang, continued) -> tuple[Edit | None, D
         following = c.visible() if c is not None and c.kind == _JOINABLE else None
         decision = _join(a.visible(), b.visible(), following, vocabulary, lang, continued)
         if isinstance(decision, _Join) and decision.drop_hyphen and \
-                text[start - 1] not in ("-", SOFT_HYPHEN):
+                text[start - 1] not in HYPHENS + SOFT_HYPHEN:
             decision = (f"{decision.reason}, but the hyphen sits inside markup that ends the "
                         "paragraph: left for a reviewer")
         if isinstance(decision, _Join):
@@ -290,7 +291,7 @@ _LINE_END_MARKS = ",;:.!?"
 # What lies between the two lines of a soft break: spaces ending the first, the line end, the next
 # line's indent and, in a block quotation, its `>` markers.
 _LINE_GAP = regex.compile(r"[ \t]*\n[ \t>]*")
-_WRITTEN_AGAINST = regex.compile(r"\S[-–—/]$")  # `end—`, `and/`: no space before the mark
+_WRITTEN_AGAINST = regex.compile(rf"\S[{HYPHENS}–—/]$")  # `end—`, `and/`: no space before it
 # No hyphenation convention leaves a single letter on the line or carries one over: TeX's minimum
 # is two letters on each side in all six languages (three after the break in English and
 # Portuguese), and word processors keep two.
@@ -418,7 +419,7 @@ def _wrapped(lines: list[str], lang: str | None) -> str | None:
         end = ending(line, lang)
         if end.continues or end.kind in ("open", "hyphen"):
             return f"a line {end.why}"
-        if line.rstrip()[-1:] in ("-", SOFT_HYPHEN):
+        if line.rstrip()[-1:] and line.rstrip()[-1] in HYPHENS + SOFT_HYPHEN:
             return f"a line ends with {line.rstrip()[-1]!r}"
     punctuated = sum(line.rstrip()[-1:] in _LINE_END_MARKS for line in lines[:-1])
     if len(lines) >= 3 and 2 * punctuated >= len(lines) - 1:
@@ -436,10 +437,11 @@ def _hyphen_at_line_end(text, previous, following, vocabulary: Vocabulary, lang:
     if previous.kind != "Text" or following.kind != "Text":
         return None
     mark, body, rest = previous.text[-1:], previous.text[:-1], following.text
-    if mark not in ("-", SOFT_HYPHEN) or not body[-1:].isalnum() or not rest[:1].isalnum():
+    if not mark or mark not in HYPHENS + SOFT_HYPHEN or not body[-1:].isalnum() or \
+            not rest[:1].isalnum():
         return None
     hyphen = previous.end - 1
-    cut = f"{body.split()[-1]}{'-' if mark == '-' else ''}' / '{rest.split()[0]}"
+    cut = f"{body.split()[-1]}{'' if mark == SOFT_HYPHEN else mark}' / '{rest.split()[0]}"
     if text[hyphen] != mark:
         return None, Doubt(hyphen, following.start, "join_hyphenated_line",
                            f"'{cut}' at a line end, the hyphen written as markup: left as it is")

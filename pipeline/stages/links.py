@@ -18,7 +18,7 @@ from functools import cache
 import regex
 
 from pipeline import markdown
-from pipeline.evidence import SENTENCE_END, ending, first_word, last_word, opening
+from pipeline.evidence import HYPHENS, SENTENCE_END, ending, first_word, last_word, opening
 from pipeline.language import SPACED_PUNCTUATION, quotes
 from pipeline.model import Context, Doubt, Edit, Proposal
 
@@ -401,12 +401,13 @@ def _continues(before: str, after: str, lang: str | None) -> str | None:
 
 def _rejoin_word(text, link, close, suffix, head, vocabulary, lost) -> Edit | None:
     link_text = link.visible()
-    hyphen = link_text.endswith("-")
-    tail, first = last_word(link_text.rstrip("-") if hyphen else link_text), first_word(head.text)
+    hyphen = link_text[-1:] if link_text[-1:] and link_text[-1] in HYPHENS else ""
+    tail = last_word(link_text.rstrip(HYPHENS) if hyphen else link_text)
+    first = first_word(head.text)
     if not (tail and first and head.text.startswith(first) and first[0].islower()):
         return None
     if hyphen:
-        if text[close - 1] != "-":
+        if text[close - 1] != hyphen:
             return None  # the hyphen sits inside emphasis or code within the link text
         # A hyphen at the end of the link text is a line-end hyphen of the page; it goes when the
         # document writes the word whole and never hyphenated, as in the breaks stage.
