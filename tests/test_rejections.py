@@ -16,10 +16,11 @@ import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from pipeline import process, source, tei, verify
+from pipeline import process, schema, source, tei, verify
 from pipeline.cli import main
 from pipeline.model import Decision
 from pipeline.stages import STAGES
@@ -128,3 +129,26 @@ def test_a_rejected_page_break_between_browser_printed_pages_verifies(tmp_path, 
     assert "2/4" in tei_path.read_text(encoding="utf-8").split("<standOff>")[0]
     assert main(["verify", str(raw), str(tei_path), "--decisions", str(review)]) == 0
     assert "FAIL" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("dump", [
+    "An image: ![a\x00b](x.png)\n",  # <figDesc> holds no <g>
+    "Visit https://example.org/a\uffffb today.\n",  # nor can an attribute hold the character
+    "A note[^a\x01].\n\n[^a\x01]: The note.\n",
+])
+def test_a_control_character_a_reviewer_keeps_is_written_where_xml_cannot_hold_it(dump):
+    """Generated dumps found these: the removal of a character XML cannot carry, rejected, leaves
+    it in an image's description, a link's target or a note's label, where the TEI writer could
+    not write it."""
+    found = _repair(dump, "markdown").changes
+    decisions = {change.id: _decide(change, "reject") for change in found
+                 if change.rule == "remove_control_chars"}
+    assert decisions
+    with tempfile.TemporaryDirectory() as folder:
+        raw = Path(folder) / "d.md"
+        raw.write_text(dump, encoding="utf-8")
+        target = Path(folder) / "d.tei.xml"
+        target.write_bytes(tei.write(process.repair(source.read(raw), decisions=decisions),
+                                     target))
+        assert [check for check in verify.verify(raw, target, decisions) if not check.ok] == []
+        assert schema.errors(target.read_bytes()) == []
