@@ -167,12 +167,17 @@ def repair(source: Source, until: str | None = None,
 
 
 def _stale(decisions: dict[str, Decision], changes: list[Change]) -> tuple:
-    """Decisions that match no change, each with why: reported, never silently dropped."""
-    by_id = {change.id: change for change in changes}
+    """Decisions that match no change, each with why: reported, never silently dropped. Changes
+    inside text an earlier stage inserted (footnotes moved to the end) share the raw offset of
+    the insertion, and so their id: a decision matches when one of them does."""
+    by_id: dict[str, list[Change]] = {}
+    for change in changes:
+        by_id.setdefault(change.id, []).append(change)
     stale = []
     for change_id_, decision in sorted(decisions.items()):
-        change = by_id.get(change_id_)
-        if change is None or not decision.matches(change.before, change.after):
+        found = by_id.get(change_id_, [])
+        if not any(decision.matches(change.before, change.after) for change in found):
+            change = found[0] if found else None
             stale.append((decision, stale_reason(decision, change and change.before,
                                                  change and change.after)))
     return tuple(stale)

@@ -152,3 +152,19 @@ def test_a_control_character_a_reviewer_keeps_is_written_where_xml_cannot_hold_i
                                      target))
         assert [check for check in verify.verify(raw, target, decisions) if not check.ok] == []
         assert schema.errors(target.read_bytes()) == []
+
+
+def test_a_decision_on_one_of_changes_sharing_an_id_is_applied_and_not_called_stale():
+    # The footnote moved to the end is text the pages stage inserted: the layout stage's escapes
+    # inside it all sit at the raw offset of the insertion, and share an id.
+    dump = ("El archivo se fundó en 1931, cuando el concejo1 reunió sus papeles, y la primera "
+            "sede fue el convento, donde\n\n1 Acta del concejo, *tomo* 3 y <de> 1931.\n\n7\n"
+            "\fpermaneció hasta 1960.\n\n8\n\f")
+    escapes = [change for change in _repair(dump, "plain").changes
+               if change.rule == "escape_markup"]
+    assert len({change.id for change in escapes}) == 1 < len(escapes)
+    first = escapes[0]
+    decisions = {first.id: _decide(first, "reject")}
+    again = _verified(dump, "plain", decisions, first)
+    assert again.stale == ()
+    assert any(change.decision == decisions[first.id] for change in again.changes)
