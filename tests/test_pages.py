@@ -33,3 +33,17 @@ def test_short_heads_glued_to_the_text_are_still_running_heads():
     result = process.repair(source.decode(Path("villa.txt"), case["raw"].encode()), kind="plain")
     assert "VILLA" not in result.text
     assert not [doubt for doubt in result.doubts if doubt.rule == "flag_recurring_prose"]
+
+
+def test_a_line_that_opens_two_pages_alike_in_mid_sentence_stays_text():
+    pages = ["The children walked along the river all day long,\nand by nightfall they were tired",
+             "and hungry, and the keeper came out and led them\ninto the lodge by the stove.",
+             "In the morning the rain stopped and the sun came\nout over the fields, and they were "
+             "tired",
+             "and hungry, and the keeper came out and led them\nback to the gate of the park."]
+    raw = "".join(f"{page}\n\n{k}\n\f" for k, page in enumerate(pages, 1))
+    result = process.repair(source.decode(Path("lodge.txt"), raw.encode()), kind="plain")
+    assert result.text.count("and hungry, and the keeper came out and led them") == 2
+    [first, second] = [d for d in result.doubts if d.rule == "flag_recurring_prose"]
+    assert "recurs at the top of 2 of 4 pages" in first.reason
+    assert "goes on with a sentence, in lower case" in first.reason

@@ -44,8 +44,9 @@ RULES = {
                              "removed.",
     "flag_recurring_prose": "A line that recurs at the same edge of half the pages or fewer is "
                             "kept as text when it is in one paragraph with the line next to it "
-                            "and one of the two is a full line (at a page's foot, ending a "
-                            "sentence); the reviewer is told.",
+                            "and one of the two is a full line, and it ends a sentence (at a "
+                            "page's foot) or goes on with one in lower case (at its top); the "
+                            "reviewer is told.",
 }
 
 _EDGE = 3  # lines at a page's top or bottom that may be furniture
@@ -247,8 +248,8 @@ class _Prose:
     """Which recurring edge lines read as the text's own. A running head or foot is short, or a
     number, or on most pages at its edge; a line that recurs on fewer pages, in one paragraph with
     the line next to it, where one of the two is a full line (the other's first word would not
-    have fit on it), is a sentence that happens to end two pages alike (or open them): at a foot,
-    it ends a sentence."""
+    have fit on it), is a sentence that happens to end two pages alike (it ends a sentence) or to
+    open them (it goes on with one, in lower case)."""
 
     def __init__(self, lines: _Lines, edges, recurring: set[str]) -> None:
         self.pages = len(edges)
@@ -270,18 +271,22 @@ class _Prose:
                 line.inward is None or self.measure is None:
             return False
         upper, lower = (line.text, line.inward) if side == "top" else (line.inward, line.text)
+        # A running head is a title, set in capitals or title case; prose that goes on at the
+        # top of a page goes on with a sentence, in lower case.
         return _full(upper, lower, self.measure) and \
-            (side == "top" or _SENTENCE_END.search(line.text) is not None)
+            (line.text.lstrip()[:1].islower() if side == "top" else
+             _SENTENCE_END.search(line.text) is not None)
 
     def why(self, line: _EdgeLine, side: str) -> tuple[int, int, str]:
         upper, lower = (line.text, line.inward) if side == "top" else (line.inward, line.text)
         return (line.start, line.start + len(line.text),
                 f"{line.text.strip()!r} recurs at the {side} of {self.at[side][_shape(line.text)]}"
                 f" of {self.pages} pages but is kept as text: in one paragraph with the line "
-                f"{'below' if side == 'top' else 'above'} it, {upper.strip()[-20:].strip()!r} is a full "
-                f"line ({lower.split()[0]!r} would not have fit on it: the text's wrapped lines "
-                f"have {self.measure} characters, median)" +
-                (" and it ends a sentence" if side == "foot" else ""))
+                f"{'below' if side == 'top' else 'above'} it, {upper.strip()[-20:].strip()!r} is "
+                f"a full line ({lower.split()[0]!r} would not have fit on it: the text's wrapped "
+                f"lines have {self.measure} characters, median)" +
+                (" and it ends a sentence" if side == "foot" else
+                 " and it goes on with a sentence, in lower case"))
 
 
 _SENTENCE_END = regex.compile(r"[.!?…][\p{Pf}\p{Pe}\"']*\s*$")
@@ -535,8 +540,8 @@ class _Lines:
     def measure(self) -> int | None:
         """The text's measure: the median length of its wrapped lines (a line with another
         right below it). None without wrapped lines."""
-        wrapped = sorted(len(line.strip()) for line, following in
-                         zip(self.text.split("\n"), self.text.split("\n")[1:])
+        lines = self.text.split("\n")
+        wrapped = sorted(len(line.strip()) for line, following in zip(lines, lines[1:])
                          if line.strip() and following.strip() and "\f" not in line + following)
         return wrapped[len(wrapped) // 2] if wrapped else None
 
