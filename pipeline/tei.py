@@ -58,9 +58,29 @@ def _attributes(attrib: dict | None) -> dict | None:
             else value for key, value in attrib.items()}
 
 
+# What a URI (RFC 3986) holds as it is: its own characters, a `%` that escapes a byte, the `#` that
+# starts the fragment, and letters beyond ASCII (an IRI's). Anything else is percent-encoded.
+_URI_PART = re.compile(r"(%[0-9A-Fa-f]{2}|[A-Za-z0-9\-._~:/?@!$&'()*+,;=]+)|(#)|([^\x00-\x7f])|.",
+                       re.DOTALL)
+
+
+def _uri(dest: str) -> str:
+    """A link's destination as @target can hold it (xsd:anyURI): a dump's `[x](<a b>)` or a bare
+    address that runs into `##` keeps its characters, escaped as a browser sends them."""
+    parts, fragment = [], False
+    for match in _URI_PART.finditer(dest):
+        kept, hash_, wide = match.groups()
+        if kept or wide and not _NOT_XML.match(wide) or hash_ and not fragment:
+            parts.append(match.group())
+        else:
+            parts.append(_percent(match))
+        fragment = fragment or bool(hash_)
+    return "".join(parts)
+
+
 def _percent(match: re.Match) -> str:
     # An attribute can hold neither a character XML forbids nor a <g> for it: a link target or a
-    # note label with one (left there by a reviewer's rejected removal) has it as a URI has.
+    # note label with one (left there by a reviewer's rejected removal) has it as a URI has it.
     return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8", "surrogatepass"))
 
 
@@ -405,12 +425,12 @@ class _Body:
         elif kind == "Link":
             # A lost target is an empty one by now (the links stage recorded it); TEI allows a
             # <ref> without @target, which says exactly that: a reference whose target is unknown.
-            element = sub(parent, "ref", {"target": node.dest} if node.dest else None)
+            element = sub(parent, "ref", {"target": _uri(node.dest)} if node.dest else None)
             self.inlines(element, node.children)
         elif kind == "Image":
             element = sub(parent, "figure")
             if node.dest:
-                sub(element, "graphic", {"url": node.dest})
+                sub(element, "graphic", {"url": _uri(node.dest)})
             desc = sub(element, "figDesc")  # no <pb/> allowed in it: they follow the figure
             _append_text(desc, node.visible())
         else:

@@ -283,3 +283,16 @@ def test_front_matter_fields_the_writer_does_not_map_are_kept_as_notes(tmp_path)
     assert notes == {"date": "2020-05-01", "tags": "[archivio, restauro]",
                      "source_url": "https://example.org/x?a=1&b=2"}
     assert document.find(".//t:titleStmt/t:title", NS).text == "Il fondo"
+
+
+def test_link_targets_a_uri_cannot_hold_as_written_are_escaped(tmp_path):
+    _, out = _cleaned(tmp_path, "links.md",
+                      "See [the plan](<https://example.org/the plan>), [its notes]"
+                      "(https://example.org/notes#a#b), ![the map](<map one.png>) and the "
+                      "catalogue at http://archivo.example.es/catalog:## today.\n")
+    document = etree.fromstring(out.read_bytes())
+    assert [ref.get("target") for ref in document.iterfind(".//t:body//t:ref", NS)] == [
+        "https://example.org/the%20plan", "https://example.org/notes#a%23b",
+        "http://archivo.example.es/catalog:#%23"]
+    assert document.find(".//t:graphic", NS).get("url") == "map%20one.png"
+    assert schema.errors(out.read_bytes()) == []
