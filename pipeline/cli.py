@@ -246,11 +246,26 @@ def _load(path: Path):
         raise InputError(str(path), f"is not well-formed XML ({error})") from None
 
 
+def _is_xml(path: Path) -> bool:
+    try:
+        _load(path)
+        return True
+    except InputError:
+        return False
+
+
 def _verify(args) -> int:
     from pipeline.verify import verify
 
     try:
-        _load(args.tei)
+        try:
+            _load(args.tei)
+        except InputError:
+            if _is_xml(args.raw):
+                raise InputError(str(args.tei), f"is not XML, but {args.raw} is: the raw dump "
+                                 "comes first, then its TEI (`pipeline verify "
+                                 f"{args.tei} {args.raw}`)") from None
+            raise
         checks = verify(args.raw, args.tei,
                         decisions.load(decisions.path_for(args.decisions, args.raw)))
     except InputError as error:

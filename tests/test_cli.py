@@ -170,3 +170,13 @@ def test_a_collection_config_that_is_not_a_table_is_one_line(tmp_path, capsys):
     assert main(["run", "n.md", "--out", "a"]) == 1
     assert capsys.readouterr().err == (
         "pipeline: error: pyproject.toml: [tool.pipeline] is not a table of settings\n")
+
+
+def test_verify_with_its_arguments_swapped_names_the_order(tmp_path, capsys):
+    (tmp_path / "d.md").write_text(GOOD, encoding="utf-8")
+    assert main(["run", "d.md", "--out", "clean"]) == 0
+    assert main(["verify", "clean/d.tei.xml", "d.md"]) == 1
+    assert capsys.readouterr().err == (
+        "pipeline: error: d.md: is not XML, but clean/d.tei.xml is: the raw dump comes first, "
+        "then its TEI (`pipeline verify d.md clean/d.tei.xml`)\n")
+
