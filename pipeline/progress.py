@@ -25,18 +25,23 @@ class Progress:
         stream = stream or sys.stderr  # looked up now: it may have been replaced since import
         self.files, self.total, self.stream, self.interval = files, total_bytes, stream, interval
         self.done = self.failed = self.bytes = 0
+        self.cleaned = 0  # bytes of the dumps cleaned (or failed) here: what the rate is of
         self.began = self.last = time.monotonic()
-        # One dump (make calls the pipeline once per file, several at once with -j) needs no bar.
+        # One dump needs no bar.
+        # The bar's own rate and time left would follow the last few dumps (a small one done
+        # just after a big one looks fast): it shows ours instead.
         self.bar = _Bar(total=total_bytes, unit="B", unit_scale=True, unit_divisor=1000,
-                        file=stream, dynamic_ncols=True, desc="pipeline") \
+                        file=stream, dynamic_ncols=True,
+                        bar_format="pipeline: {percentage:3.0f}%|{bar}| {desc}") \
             if files > 1 and stream.isatty() else None
 
     def advance(self, outcome: Outcome) -> None:
         self.done += 1
         self.failed += outcome.status == "failed"
         self.bytes += outcome.bytes
+        self.cleaned += outcome.bytes if outcome.status != "skipped" else 0
         if self.bar is not None:
-            self.bar.set_postfix_str(self._files(), refresh=False)
+            self.bar.set_description_str(self.line(), refresh=False)
             self.bar.update(outcome.bytes)
         elif self.files > 1 and time.monotonic() - self.last >= self.interval:
             self.last = time.monotonic()
@@ -54,11 +59,18 @@ class Progress:
 
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.began, 1e-9)
-        rate = self.bytes / elapsed
-        left = f", {_clock((self.total - self.bytes) / rate)} left" if rate and \
-            self.done < self.files else ""
+        rate = self.cleaned / elapsed
+        left = f", {_clock(self.left())} left" if self.left() is not None else ""
         return (f"{self._files()}, {self.bytes / MB:.1f}/{self.total / MB:.1f} MB, "
                 f"{rate / MB:.2f} MB/s, {_clock(elapsed)} elapsed{left}")
+
+    def left(self) -> float | None:
+        """Seconds until the rest is done, at the rate of the bytes cleaned so far: time grows
+        with size, not with the number of files, and an up-to-date dump takes no time at all."""
+        rate = self.cleaned / max(time.monotonic() - self.began, 1e-9)
+        if not rate or self.done >= self.files:
+            return None
+        return (self.total - self.bytes) / rate
 
     def _files(self) -> str:
         failed = f" ({self.failed} failed)" if self.failed else ""

@@ -288,3 +288,26 @@ def test_progress_off_a_terminal_is_a_plain_line_now_and_then():
     assert len(lines) == 2 and "\r" not in stream.getvalue()
     assert lines[1].startswith("pipeline: 2/3 files (1 failed), 2.0/3.0 MB, ")
     assert "MB/s" in lines[1] and lines[1].endswith(" left")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_time_left_is_estimated_from_the_bytes_cleaned_not_the_files(monkeypatch):
+    now = [0.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: now[0])
+    stream = _Terminal()
+    shown = progress.Progress(4, 20_000_000, stream)
+    now[0] = 0.1
+    shown.advance(batch.Outcome("a", "skipped", bytes=9_000_000))  # up to date: no time at all
+    now[0] = 10.0
+    shown.advance(batch.Outcome("b", "written", bytes=1_000_000))  # 0.1 MB/s
+    now[0] = 10.1
+    shown.advance(batch.Outcome("c", "written", bytes=10_000))      # small, and just after
+    assert 99 < shown.left() < 100  # 9.99 MB to go at 0.1 MB/s
+    shown.close()
+    bar = stream.getvalue().rsplit("\r", 1)[-1]
+    assert bar.endswith("3/4 files, 10.0/20.0 MB, 0.10 MB/s, 0:00:10 elapsed, 0:01:40 left\n")
+    assert "<" not in bar, "the bar's own estimate, from its last few updates, is not shown"
