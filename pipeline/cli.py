@@ -174,6 +174,8 @@ def _run(args) -> int:
     began = time.perf_counter()
     options = batch.Options(args.out, args.decisions, args.stage, args.kind,
                             resume=not args.force)
+    for message in inputs.passed_over(args.paths):
+        _warn(message)
     tasks, refused = batch.plan(args.paths, options)
     try:
         if tasks:

@@ -5,6 +5,10 @@ stands: a folder named like a dump (`x.txt/`), or a symbolic link that leads out
 sits in. The TEI points at the raw file by a path relative to it and the deposit copies `raw/`, so
 a link to a file elsewhere would make the collection depend on a file it does not hold (and a
 batch could be made to read any file the user can).
+
+In a folder, only dumps are cleaned (`*.txt`, `*.md`, `*.markdown`); anything else in it is passed
+over with one line saying so (`passed_over`), except hidden files (`.gitkeep`, `.DS_Store`), which
+are nobody's documents.
 """
 
 from __future__ import annotations
@@ -41,3 +45,23 @@ def _refusal(path: Path, folder: Path) -> InputError | None:
             return InputError(str(path), f"is a symbolic link to {target}, outside {folder}; "
                                          "copy the file into the folder instead")
     return None
+
+
+def passed_over(paths: list[Path]) -> list[str]:
+    """One line for each thing in the folders named that is not cleaned, and why: a PDF or a
+    word-processor file dropped among the dumps must not vanish without a word."""
+    lines = []
+    for path in paths:
+        if not path.is_dir() or path.suffix in RAW_SUFFIXES:
+            continue
+        for entry in sorted(path.iterdir()):
+            if entry.name.startswith(".") or entry.suffix in RAW_SUFFIXES:
+                continue
+            if entry.is_dir():
+                lines.append(f"{entry}: skipped: a folder (only the dumps directly in {path} "
+                             "are cleaned)")
+            else:
+                lines.append(f"{entry}: skipped: not a text dump (*.txt, *.md); extract its "
+                             "text into one first (pdftotext for a PDF, pandoc -t plain for a "
+                             "word-processor file)")
+    return lines
