@@ -22,7 +22,7 @@ from pathlib import Path
 from pipeline import (__version__, batch, config, decisions, engines, inputs, output, process,
                       progress, report, schema, source, tei)
 from pipeline.model import InputError
-from pipeline.stages import NAMES
+from pipeline.stages import NAMES, directory
 from pipeline.xmlsafe import parse
 
 
@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
 
     run = commands.add_parser("run", help="clean raw dumps into TEI (or stop after a stage)")
     run.add_argument("paths", nargs="+", type=Path, help="raw dump files or folders of them")
-    run.add_argument("--out", type=Path, default=Path("clean"), help="output folder")
+    run.add_argument("--out", type=Path, metavar="DIR",
+                     help="output folder (default: clean, or build/NN-stage with --stage)")
     run.add_argument("--stage", choices=NAMES,
                      help="stop after this stage; write its text (.md) and change log (.jsonl)")
     run.add_argument("--decisions", type=Path, default=Path("review"), metavar="DIR",
@@ -49,8 +50,9 @@ def main(argv: list[str] | None = None) -> int:
                      help="the Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask)")
     run.add_argument("--force", action="store_true",
                      help="clean every dump again, even those whose TEI is up to date")
-    run.add_argument("--report", type=Path, default=Path("build/run-report.json"), metavar="FILE",
-                     help="where to write the run report (default: build/run-report.json)")
+    run.add_argument("--report", type=Path, metavar="FILE",
+                     help="where to write the run report (default: run-report.json in the "
+                          "output folder)")
     _input_kind_option(run)
 
     check = commands.add_parser("verify", help="prove a TEI file loses nothing of its raw dump")
@@ -172,14 +174,16 @@ def _each_dump(paths: list[Path], decisions_dir: Path, work, kind: str | None) -
 
 def _run(args) -> int:
     began = time.perf_counter()
-    options = batch.Options(args.out, args.decisions, args.stage, args.kind,
-                            resume=not args.force)
+    # A stage's text is not TEI: it never lands in clean/ unless asked to.
+    out = args.out or (Path("build") / directory(args.stage) if args.stage else Path("clean"))
+    report_file = args.report or out / report.FILENAME
+    options = batch.Options(out, args.decisions, args.stage, args.kind, resume=not args.force)
     for message in inputs.passed_over(args.paths):
         _warn(message)
     tasks, refused = batch.plan(args.paths, options)
     try:
         if tasks:
-            output.check_writable(args.out)
+            output.check_writable(out)
     except InputError as error:
         _fail(str(error))
         return 1
@@ -204,12 +208,12 @@ def _run(args) -> int:
     done = report.build(outcomes, args.engine, args.jobs if args.engine == "local" else None,
                         time.perf_counter() - began)
     try:
-        report.write(done, args.report)
+        report.write(done, report_file)
     except OSError as error:
-        _fail(f"{error.filename or args.report}: cannot write the run report ({error.strerror})")
+        _fail(f"{error.filename or report_file}: cannot write the run report ({error.strerror})")
         return 1
-    if len(outcomes) > 1:  # one dump (as make runs it) says all there is in its error, if any
-        print(f"{report.summary(done)}; report: {args.report}")
+    if len(outcomes) > 1:  # one dump says all there is in its error, if any
+        print(f"{report.summary(done)}; report: {report_file}")
     return 1 if done["files"]["failed"] else 0
 
 

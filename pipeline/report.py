@@ -15,6 +15,8 @@ from pipeline import __version__, output
 from pipeline.batch import Outcome
 
 SLOWEST = 10
+# Its name in the output folder, unless the run is told where to write it.
+FILENAME = "run-report.json"
 
 
 def build(outcomes: list[Outcome], engine: str, jobs: int, seconds: float) -> dict:

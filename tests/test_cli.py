@@ -198,3 +198,26 @@ def test_files_a_folder_run_passes_over_are_named_one_line_each(tmp_path, capsys
         "pipeline: warning: raw/old: skipped: a folder (only the dumps directly in raw are "
         "cleaned)"]
     assert [p.name for p in (tmp_path / "clean").glob("*.tei.xml")] == ["a.tei.xml"]
+
+
+def test_a_stage_run_without_out_writes_into_build_not_clean(tmp_path):
+    (tmp_path / "x.txt").write_text(GOOD, encoding="utf-8")
+    assert main(["run", "x.txt", "--stage", "layout"]) == 0
+    assert sorted(p.name for p in (tmp_path / "build" / "03-layout").iterdir()) == [
+        "run-report.json", "x.changes.jsonl", "x.md"]
+    assert not (tmp_path / "clean").exists()
+
+
+def test_a_run_elsewhere_leaves_nothing_in_the_working_directory(tmp_path, monkeypatch):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "x.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "raw" / "y.md").write_text(GOOD, encoding="utf-8")
+    unrelated = tmp_path / "somewhere"
+    unrelated.mkdir()
+    monkeypatch.chdir(unrelated)
+    assert main(["run", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 0
+    assert list(unrelated.iterdir()) == []
+    assert json.loads((tmp_path / "out" / "run-report.json").read_text())["files"]["written"] == 2
+    assert main(["run", str(tmp_path / "raw"), "--out", str(tmp_path / "out"),
+                 "--report", str(tmp_path / "r.json")]) == 0
+    assert json.loads((tmp_path / "r.json").read_text())["files"]["up_to_date"] == 2
