@@ -203,6 +203,13 @@ def _run(args) -> int:
     except InputError as error:  # the cluster cannot be reached
         shown.say(f"pipeline: error: {error}")
         return 1
+    except KeyboardInterrupt:
+        shown.close()
+        written = sum(o.status == "written" for o in outcomes)
+        print(f"pipeline: interrupted: {written} of {len(tasks)} written, "
+              f"{sum(o.status == 'skipped' for o in outcomes)} up to date; every output is whole "
+              "or absent: run the same command again to do the rest", file=sys.stderr)
+        return 130
     finally:
         shown.close()
     done = report.build(outcomes, args.engine, args.jobs if args.engine == "local" else None,

@@ -221,3 +221,19 @@ def test_a_run_elsewhere_leaves_nothing_in_the_working_directory(tmp_path, monke
     assert main(["run", str(tmp_path / "raw"), "--out", str(tmp_path / "out"),
                  "--report", str(tmp_path / "r.json")]) == 0
     assert json.loads((tmp_path / "r.json").read_text())["files"]["up_to_date"] == 2
+
+
+def test_an_interrupted_run_says_what_it_wrote_and_that_running_again_resumes(
+        tmp_path, monkeypatch, capsys):
+    from pipeline import batch, engines
+    for name in "abc":
+        (tmp_path / f"{name}.md").write_text(GOOD, encoding="utf-8")
+
+    def interrupted(tasks, jobs):
+        yield batch.process_file(tasks[0])
+        raise KeyboardInterrupt  # ^C while the second dump is cleaned
+    monkeypatch.setattr(engines, "local", interrupted)
+    assert main(["run", "a.md", "b.md", "c.md", "--out", "clean"]) == 130
+    assert capsys.readouterr().err == (
+        "pipeline: interrupted: 1 of 3 written, 0 up to date; every output is whole or absent: "
+        "run the same command again to do the rest\n")
