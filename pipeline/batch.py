@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline import decisions, inputs, output, process, resume, source, tei
 from pipeline.model import InputError
+from pipeline.stages import NAMES, directory
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,9 @@ class Options:
     stage: str | None = None  # stop after this stage and write its text and change log
     kind: str | None = None   # force the input kind instead of detecting it
     resume: bool = True       # skip TEI files whose inputs have not changed
+    # With the TEI, every stage's text and change log in <stage_dir>/NN-stage/ (what `make`
+    # builds): the stages run once for all of them.
+    stage_dir: Path | None = None
     # The TEI dates its revisions from it. Taken where the batch starts and set again where each
     # dump is cleaned: a pool's workers (forked from a server started earlier) and a cluster's
     # have environments of their own.
@@ -84,13 +88,19 @@ def plan(paths: list[Path], options: Options) -> tuple[list[Task], list[Outcome]
 
 
 def targets(task: Task) -> list[Path]:
-    """The files a task writes: a stage's text and change log, or the TEI and its resume record."""
+    """The files a task writes: a stage's text and change log, or the TEI, its resume record and
+    (with a stage folder) each stage's text and change log."""
     stem, options = source.stem(task.raw), task.options
     if options.stage:
-        return [output.inside(options.out, f"{stem}.md"),
-                output.inside(options.out, f"{stem}.changes.jsonl")]
+        return _stage_files(options.out, stem)
     tei_file = output.inside(options.out, f"{stem}.tei.xml")
-    return [tei_file, resume.sidecar(tei_file)]
+    stage_files = [] if options.stage_dir is None else [
+        path for name in NAMES for path in _stage_files(options.stage_dir / directory(name), stem)]
+    return [tei_file, resume.sidecar(tei_file), *stage_files]
+
+
+def _stage_files(folder: Path, stem: str) -> list[Path]:
+    return [output.inside(folder, f"{stem}.md"), output.inside(folder, f"{stem}.changes.jsonl")]
 
 
 def remove_leftovers(tasks: list[Task]) -> None:
@@ -152,23 +162,47 @@ def _clean(task: Task) -> tuple[str, dict, tuple]:
     if not options.stage:
         key = resume.key(raw.data, decisions_file, task.raw, found[0], options.kind,
                          options.source_date_epoch)
-        done = resume.up_to_date(found[0], key) if options.resume else None
+        done = resume.up_to_date(found[0], key, found[2:]) if options.resume else None
         if done is not None:
+            # Checked now and found current: dated now, so that make, which compares times,
+            # agrees and does not ask again.
+            for path in (found[0], *found[2:]):
+                os.utime(path)
             return "skipped", done, ()
     result = process.repair(raw, until=options.stage, kind=options.kind,
                             decisions=decisions.load(decisions_file))
     changes = {f"{stage}/{rule}": count for stage in result.stages
                for rule, count in sorted(result.counts(stage).items())}
     if options.stage:
-        output.write(found[0], result.text.encode("utf-8"))
-        log = "".join(json.dumps(c.as_record(), ensure_ascii=False) + "\n"
-                      for c in result.changes if c.stage == options.stage)
-        output.write(found[1], log.encode("utf-8"))
+        _write_stages(result, {options.stage: result.text}, {options.stage: found})
         # A stage run repeats for every stage that make builds: the warnings once, at the end.
         return "written", changes, ()
+    written = {}
+    if options.stage_dir is not None:
+        written = _write_stages(result, dict(zip(result.stages, result.stage_texts()[1:])),
+                                {name: found[2 + 2 * k:4 + 2 * k]
+                                 for k, name in enumerate(result.stages)})
     data = tei.write(result, found[0])
     output.write(found[0], data)
-    resume.record(found[0], key, data, changes)
+    resume.record(found[0], key, {found[0]: data, **written}, changes)
     warnings = tuple(f"{decisions_file}: {decision.change_id}: stale, not applied: {reason}"
                      for decision, reason in result.stale)
     return "written", changes, warnings
+
+
+def _write_stages(result: process.Result, texts: dict[str, str],
+                  files: dict[str, list[Path]]) -> dict[Path, bytes]:
+    """Each stage's text and the log of its changes (those a reviewer rejected too); what was
+    written, by file."""
+    logs = {stage: [] for stage in texts}
+    for change in result.changes:
+        if change.stage in logs:
+            logs[change.stage].append(json.dumps(change.as_record(), ensure_ascii=False) + "\n")
+    written = {}
+    for stage, text in texts.items():
+        text_file, log_file = files[stage]
+        written[text_file] = text.encode("utf-8")
+        written[log_file] = "".join(logs[stage]).encode("utf-8")
+    for path, data in written.items():
+        output.write(path, data)
+    return written

@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
                      help="output folder (default: clean, or build/NN-stage with --stage)")
     run.add_argument("--stage", choices=NAMES,
                      help="stop after this stage; write its text (.md) and change log (.jsonl)")
+    run.add_argument("--stage-dir", type=Path, metavar="DIR",
+                     help="with the TEI, write every stage's text and change log into "
+                          "DIR/NN-stage/ (the stages run once for all of them)")
     run.add_argument("--decisions", type=Path, default=Path("review"), metavar="DIR",
                      help="reviewers' decisions, DIR/<name>.decisions.json (default: review)")
     run.add_argument("-j", "--jobs", type=_positive, default=_cores(), metavar="N",
@@ -116,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "run" and (args.engine == "dask") != bool(args.scheduler):
         parser.error("--scheduler goes with --engine dask, and --engine dask needs it")
+    if args.command == "run" and args.stage and args.stage_dir:
+        parser.error("--stage-dir writes every stage with the TEI; --stage stops after one")
     if hasattr(args, "input_kind"):
         try:
             args.kind = _kind(args)
@@ -177,7 +182,8 @@ def _run(args) -> int:
     # A stage's text is not TEI: it never lands in clean/ unless asked to.
     out = args.out or (Path("build") / directory(args.stage) if args.stage else Path("clean"))
     report_file = args.report or out / report.FILENAME
-    options = batch.Options(out, args.decisions, args.stage, args.kind, resume=not args.force)
+    options = batch.Options(out, args.decisions, args.stage, args.kind, resume=not args.force,
+                            stage_dir=args.stage_dir)
     for message in inputs.passed_over(args.paths):
         _warn(message)
     tasks, refused = batch.plan(args.paths, options)

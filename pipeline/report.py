@@ -52,14 +52,19 @@ def write(report: dict, path: Path) -> None:
 
 
 def summary(report: dict) -> str:
-    """One line for the end of a run.
+    """One line for the end of a run, naming the dumps that failed: each was said as it
+    happened, maybe far above in a long log.
 
     >>> summary({"files": {"total": 3, "written": 1, "up_to_date": 1, "failed": 1},
-    ...          "bytes": 2_500_000, "seconds": 2.0})
-    '3 files: 1 written, 1 up to date, 1 failed; 2.50 MB in 2.0 s (1.25 MB/s)'
+    ...          "bytes": 2_500_000, "seconds": 2.0, "failures": [{"file": "raw/x.txt"}]})
+    '3 files: 1 written, 1 up to date, 1 failed (raw/x.txt); 2.50 MB in 2.0 s (1.25 MB/s)'
     """
     files, megabytes = report["files"], report["bytes"] / 1e6
     rate = megabytes / report["seconds"] if report["seconds"] else 0.0
+    failed = [failure["file"] for failure in report["failures"]]
+    named = (f" ({', '.join(failed[:SLOWEST])}"
+             + (f" and {len(failed) - SLOWEST} more" if len(failed) > SLOWEST else "") + ")"
+             if failed else "")
     return (f"{files['total']} files: {files['written']} written, {files['up_to_date']} up to "
-            f"date, {files['failed']} failed; {megabytes:.2f} MB in {report['seconds']:.1f} s "
-            f"({rate:.2f} MB/s)")
+            f"date, {files['failed']} failed{named}; {megabytes:.2f} MB in "
+            f"{report['seconds']:.1f} s ({rate:.2f} MB/s)")

@@ -5,10 +5,11 @@ alone does not move when a rule changes during development), the libraries it ru
 tables, the input kind forced on the command line, SOURCE_DATE_EPOCH (the revision dates) and where
 the raw file sits relative to the TEI (its `ptr`s point there). All of it is hashed into a key.
 
-After writing `<out>/x.tei.xml` the run writes `<out>/.resume/x.json`: that key, the checksum of
-the TEI it wrote, and its counts per rule (so a resumed run still reports on the whole corpus).
-The TEI is only skipped when the key is the same and the TEI is still the one written then; a
-sidecar that is missing, unreadable or stale just means the dump is cleaned again.
+After writing `<out>/x.tei.xml` the run writes `<out>/.resume/x.json`: that key, the checksums of
+the files it wrote (the TEI, and each stage's text and change log when it wrote them too), and its
+counts per rule (so a resumed run still reports on the whole corpus). The dump is only skipped when
+the key is the same and every file asked for is still the one written then; a sidecar that is
+missing, unreadable or stale just means the dump is cleaned again.
 """
 
 from __future__ import annotations
@@ -50,23 +51,38 @@ def sidecar(target: Path) -> Path:
     return target.parent / FOLDER / f"{target.name.removesuffix('.tei.xml')}.json"
 
 
-def up_to_date(target: Path, current: dict) -> dict | None:
-    """The counts recorded with `target` if it was written with this very key, else None."""
+def up_to_date(target: Path, current: dict, others: list[Path] = ()) -> dict | None:
+    """The counts recorded with `target` if it was written with this very key, and it and the
+    `others` written with it (the stage files) are still what was written then; else None."""
     try:
         recorded = json.loads(sidecar(target).read_text(encoding="utf-8"))
         if recorded["key"] != current:
             return None
-        if hashlib.sha256(target.read_bytes()).hexdigest() != recorded["output_sha256"]:
-            return None  # replaced since (git checkout, an edit): not what the key describes
+        for path in (target, *others):
+            # replaced since (git checkout, an edit), or never written with it: not what the
+            # key describes
+            if _digest(path.read_bytes()) != recorded["outputs"].get(_name(target, path)):
+                return None
         return recorded["changes"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def record(target: Path, current: dict, data: bytes, changes: dict) -> None:
+def record(target: Path, current: dict, outputs: dict[Path, bytes], changes: dict) -> None:
+    """Written after `outputs` (the TEI first among them), which it names by their place
+    relative to the TEI's folder."""
     output.write(sidecar(target), json.dumps(
-        {"key": current, "output_sha256": hashlib.sha256(data).hexdigest(), "changes": changes},
+        {"key": current, "changes": changes,
+         "outputs": {_name(target, path): _digest(data) for path, data in outputs.items()}},
         indent=1, sort_keys=True).encode("utf-8"))
+
+
+def _name(target: Path, path: Path) -> str:
+    return os.path.relpath(path, target.parent)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 @cache

@@ -31,6 +31,11 @@ workers' CPU time is not the runner's children's to count). Targets: 2 cores at 
 per-file time linear in size; peak memory per worker (from the run report) under 10x the largest
 file above start-up; Dask outputs byte-identical to the local ones.
 
+make (the README's path) is measured against one run: `make` in a copy of the project, from
+nothing, over the sample six times and over the corpus, against `pipeline run raw/ -j1` on the
+same dumps, both on one core. Target: make within 2x of the run. `--only make` runs this section
+alone.
+
 Pathological inputs (what makes a naive parser or regex backtrack: 100 000 `[` in a row, brackets
 nested 100 000 deep, a 20 MB line, a million blank lines, 100 000 lines of `_`, `#`, `>` …) are
 each run at n and 10 n, as markdown (`.md`) and as text whose kind is read from it (`.txt`), one
@@ -662,6 +667,69 @@ def scaling(workdir: Path, repeats: int, startup_rss: int) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# make: the README's path against one run
+# --------------------------------------------------------------------------------------------
+
+TARGET_MAKE = 2.0  # `make` from nothing in at most twice the time of `pipeline run raw/ -j1`
+MAKE_COPIES = 6    # the sample six times over: small dumps, where a process per dump would show
+
+
+def project_copy(folder: Path, dumps: list[Path]) -> Path:
+    """The Makefile and the code in `folder`, the project's .venv linked (never rebuilt), the
+    dumps in its raw/."""
+    folder.mkdir()
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(ROOT / name, folder / name)  # its time kept: .venv stays up to date
+    shutil.copytree(ROOT / "pipeline", folder / "pipeline",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / ".venv").symlink_to(ROOT / ".venv")
+    (folder / "raw").mkdir()
+    for dump_file in dumps:
+        shutil.copyfile(dump_file, folder / "raw" / dump_file.name)
+    stale = subprocess.run(["make", "-q", "-C", str(folder), ".venv/.installed"],
+                           capture_output=True).returncode
+    if stale:
+        raise Broken("make would rebuild .venv (older than pyproject.toml): run `make` first")
+    return folder
+
+
+def make_against_run(workdir: Path, corpus: Path, repeats: int) -> None:
+    """`make` in a copy of the project, from nothing (no clean/, no build/), against `pipeline
+    run raw/ -j1 --force` over the same dumps, both on one core; and `make` with nothing to do."""
+    print("running make against one pipeline run (the sample six times; the corpus) …",
+          flush=True)
+    sample_copies = workdir / "make-samples"
+    sample_copies.mkdir()
+    for i in range(MAKE_COPIES):
+        shutil.copyfile(SAMPLE, sample_copies / f"sample_{i}.txt")
+    rows, within = [], True
+    for name, dumps in ((f"the sample x{MAKE_COPIES}", sorted(sample_copies.iterdir())),
+                        ("the corpus", sorted(corpus.iterdir()))):
+        project = project_copy(workdir / f"make-{name.split()[1]}", dumps)
+        fresh = [["rm", "-rf", str(project / "clean"), str(project / "build")],
+                 ["make", "--no-print-directory", "-C", str(project)]]
+        made = best_of(fresh, f"make ({name})", repeats)
+        idle = best_of([fresh[1]], f"make with nothing to do ({name})", repeats)
+        run_once = best_of([pipeline_cmd(project / "raw", workdir / f"run-{name.split()[1]}")],
+                           f"pipeline run ({name})", repeats)
+        # On CPU time, which waiting for a core shared with other work does not inflate (a
+        # process per dump would show: its start-up is CPU time).
+        ratio = made["cpu"] / run_once["cpu"]
+        within &= ratio <= TARGET_MAKE
+        size = size_of(dumps)
+        rows.append(f"  {mark(ratio <= TARGET_MAKE)}  {name} ({len(dumps)} files, {mb(size)}): "
+                    f"make cpu {made['cpu']:.2f} s (wall {made['wall']:.2f} s), pipeline run -j1 "
+                    f"cpu {run_once['cpu']:.2f} s (wall {run_once['wall']:.2f} s): {ratio:.2f}x "
+                    f"(wall {made['wall'] / run_once['wall']:.2f}x); make with nothing to do "
+                    f"{idle['wall']:.2f} s")
+    print(f"\nmake (from nothing: every stage's text and change log, and the TEI) against "
+          f"`pipeline run raw/ -j1` (the TEI), one core, best of {repeats}; PASS: at most "
+          f"{TARGET_MAKE:.0f}x the CPU time:")
+    print("\n".join(rows))
+    print(f"  {mark(within)}  make within {TARGET_MAKE:.0f}x of one run")
+
+
+# --------------------------------------------------------------------------------------------
 # Pathological inputs
 # --------------------------------------------------------------------------------------------
 
@@ -727,6 +795,8 @@ def main() -> int:
                         "leave it there, e.g. for profiling")
     parser.add_argument("--repeats", type=int, default=2,
                         help="runs of each short measurement; the fastest counts (default 2)")
+    parser.add_argument("--only", choices=("make",),
+                        help="run only this section (make: `make` against one run)")
     args = parser.parse_args()
     if not shutil.which("pandoc"):
         print("benchmark: pandoc is not installed (`apt-get install pandoc`, or `make bench`)",
@@ -739,7 +809,7 @@ def main() -> int:
         cleanup = tempfile.TemporaryDirectory(prefix="pipeline-bench-")
         workdir = Path(cleanup.name)
     try:
-        return run(workdir, max(1, args.repeats))
+        return run(workdir, max(1, args.repeats), args.only)
     except Broken as error:
         print(f"\nbenchmark: the run broke: {error}", file=sys.stderr)
         return 1
@@ -750,7 +820,7 @@ def main() -> int:
             print(f"corpus and outputs kept in {workdir}")
 
 
-def run(workdir: Path, repeats: int) -> int:
+def run(workdir: Path, repeats: int, only: str | None = None) -> int:
     began = time.perf_counter()
     pandoc_version = subprocess.run(["pandoc", "--version"], capture_output=True,
                                     text=True).stdout.splitlines()[0]
@@ -764,6 +834,10 @@ def run(workdir: Path, repeats: int) -> int:
     print(f"corpus: {len(files)} files, {mb(corpus_bytes)} (largest {largest.name}, "
           f"{mb(largest.stat().st_size)}), built in {time.perf_counter() - t:.1f} s, "
           f"sha256 {built['sha256'][:16]}")
+    if only == "make":
+        make_against_run(workdir, built["corpus"], repeats)
+        print(f"\nbenchmark took {time.perf_counter() - began:.0f} s")
+        return 0
     out = workdir / "out"
 
     def ours(inputs: Path, tag: str, n: int = repeats, stage: str | None = None) -> dict:
@@ -883,6 +957,7 @@ def run(workdir: Path, repeats: int) -> int:
           f"ftfy.fix_text over the whole text {whole['clean']:.2f} s (in process; "
           f"{whole['heavy']:.2f} s on the damaged one)")
     scaling(workdir, repeats, startup["maxrss"])
+    make_against_run(workdir, built["corpus"], repeats)
     pathological(workdir, startup)
     waited = [what for what, r in MEASURED if r["wall"] > 1.15 * r["cpu"] + 0.05]
     if waited:

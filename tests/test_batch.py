@@ -312,3 +312,34 @@ def test_time_left_is_estimated_from_the_bytes_cleaned_not_the_files(monkeypatch
     bar = stream.getvalue().rsplit("\r", 1)[-1]
     assert bar.endswith("3/4 files, 10.0/20.0 MB, 0.10 MB/s, 0:00:10 elapsed, 0:01:40 left\n")
     assert "<" not in bar, "the bar's own estimate, from its last few updates, is not shown"
+
+
+def test_the_stage_files_are_written_with_the_tei_and_resumed_with_it(tmp_path):
+    raw = _corpus(tmp_path / "raw", 2)
+    run = ["run", str(raw), "--out", "clean", "--stage-dir", "build", "-j1"]
+    assert main(run) == 0
+    stage_files = sorted(p.relative_to(tmp_path / "build").as_posix()
+                         for p in (tmp_path / "build").rglob("d000*"))
+    assert stage_files == [f"{folder}/d000.{suffix}" for folder in (
+        "01-encoding", "02-pages", "03-layout", "04-links", "05-breaks", "06-headings",
+        "07-structure") for suffix in ("changes.jsonl", "md")]
+    # the same bytes as a run that stops after the stage
+    assert main(["run", str(raw / "d000.md"), "--stage", "breaks", "--out", "alone"]) == 0
+    for name in ("d000.md", "d000.changes.jsonl"):
+        assert (tmp_path / "alone" / name).read_bytes() == \
+            (tmp_path / "build" / "05-breaks" / name).read_bytes()
+
+    written = _tree(tmp_path / "build")
+    old = time.time() - 3600
+    for path in (tmp_path / "clean").glob("*.tei.xml"):
+        os.utime(path, (old, old))
+    assert main(run) == 0 and _report()["files"]["up_to_date"] == 2
+    assert min(p.stat().st_mtime for p in (tmp_path / "clean").glob("*.tei.xml")) > old + 60, \
+        "found up to date, dated now: make sees it current too"
+    (tmp_path / "build" / "04-links" / "d001.md").unlink()
+    assert main(run) == 0 and _report()["files"] == {
+        "total": 2, "written": 1, "up_to_date": 1, "failed": 0}
+    assert _tree(tmp_path / "build") == written
+    # A run without the stage folder finds the TEI current; one with it again too.
+    assert main(["run", str(raw), "--out", "clean"]) == 0
+    assert _report()["files"]["up_to_date"] == 2
