@@ -17,7 +17,9 @@ TEI := $(STEMS:%=clean/%.tei.xml)
 DECISIONS := $(wildcard review/*.decisions.json)
 STAGE_DIRS := 01-encoding 02-pages 03-layout 04-links 05-breaks 06-headings 07-structure
 stage_files = $(foreach stem,$(STEMS),build/$(1)/$(stem).md build/$(1)/$(stem).changes.jsonl)
-BUILT := $(TEI) $(foreach dir,$(STAGE_DIRS),$(call stage_files,$(dir)))
+# The repair of each dump as data, which diff and review read instead of running the stages again.
+RESULTS := $(STEMS:%=build/results/%.json)
+BUILT := $(TEI) $(foreach dir,$(STAGE_DIRS),$(call stage_files,$(dir))) $(RESULTS)
 # `make -jN` gives the pipeline's pool N workers (without -j: one per core).
 JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 
@@ -47,7 +49,8 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 # One run writes it all: for each dump the stages run once, in one process (a pool of them), and
-# every stage's text and change log (build/NN-stage/) is written with the TEI. Whatever make
+# every stage's text and change log (build/NN-stage/) and its repair as data (build/results/) are
+# written with the TEI. Whatever make
 # found out of date, the run skips each dump whose outputs are current (`pipeline.resume`) and
 # dates them now, so that make sees them current too. A dump that fails stops nothing: the run
 # cleans the others, lists the failures at the end and exits non-zero. Every output is written
@@ -61,18 +64,18 @@ endif
 
 # What the repair did, for review: build/diff/<name>/ holds raw → repaired and each stage against the
 # one before, as unified (.diff) and word-level (.wdiff) diffs, each hunk naming its change ids. One
-# command writes every dump's folder; its first file stands for it.
+# command writes every dump's folder (its first file stands for it), from build/results/.
 DIFF_FIRST := 00-raw..07-structure.diff
 DIFFS := $(STEMS:%=build/diff/%/$(DIFF_FIRST))
 ifneq ($(RAW),)
-$(DIFFS) &: $(RAW) $(DECISIONS) $(SRC) | $(INSTALLED)
+$(DIFFS) &: $(RESULTS) $(SRC) | $(INSTALLED)
 	$(PIPELINE) diff raw --out build/diff
 endif
 .PRECIOUS: $(DIFFS)
 
 # The review pages: build/review/<name>.html per dump and an index.html that counts them all, so
-# one command rewrites the folder; reviewers' decisions are shown and counted.
-build/review/index.html: $(RAW) $(DECISIONS) $(SRC) | $(INSTALLED)
+# one command rewrites the folder, from build/results/; reviewers' decisions are shown and counted.
+build/review/index.html: $(RESULTS) $(SRC) | $(INSTALLED)
 	$(PIPELINE) review $(or $(RAW),raw) --out $(@D)
 
 encoding: $(call stage_files,01-encoding) ## stage 1: mojibake, entities, controls, NFC

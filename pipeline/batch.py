@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import decisions, inputs, output, process, resume, source, tei
+from pipeline import built, decisions, inputs, output, process, resume, source, tei
 from pipeline.model import InputError
 from pipeline.stages import NAMES, directory
 
@@ -31,8 +31,8 @@ class Options:
     stage: str | None = None  # stop after this stage and write its text and change log
     kind: str | None = None   # force the input kind instead of detecting it
     resume: bool = True       # skip TEI files whose inputs have not changed
-    # With the TEI, every stage's text and change log in <stage_dir>/NN-stage/ (what `make`
-    # builds): the stages run once for all of them.
+    # With the TEI, every stage's text and change log in <stage_dir>/NN-stage/ and the repair as
+    # data in <stage_dir>/results/ (what `make` builds): the stages run once for all of them.
     stage_dir: Path | None = None
     # The TEI dates its revisions from it. Taken where the batch starts and set again where each
     # dump is cleaned: a pool's workers (forked from a server started earlier) and a cluster's
@@ -89,14 +89,17 @@ def plan(paths: list[Path], options: Options) -> tuple[list[Task], list[Outcome]
 
 def targets(task: Task) -> list[Path]:
     """The files a task writes: a stage's text and change log, or the TEI, its resume record and
-    (with a stage folder) each stage's text and change log."""
+    (with a stage folder) each stage's text and change log and the repair as data."""
     stem, options = source.stem(task.raw), task.options
     if options.stage:
         return _stage_files(options.out, stem)
     tei_file = output.inside(options.out, f"{stem}.tei.xml")
-    stage_files = [] if options.stage_dir is None else [
-        path for name in NAMES for path in _stage_files(options.stage_dir / directory(name), stem)]
-    return [tei_file, resume.sidecar(tei_file), *stage_files]
+    if options.stage_dir is None:
+        return [tei_file, resume.sidecar(tei_file)]
+    stage_files = [path for name in NAMES
+                   for path in _stage_files(options.stage_dir / directory(name), stem)]
+    return [tei_file, resume.sidecar(tei_file), *stage_files,
+            output.inside(options.stage_dir / built.FOLDER, f"{stem}.json")]
 
 
 def _stage_files(folder: Path, stem: str) -> list[Path]:
@@ -182,6 +185,10 @@ def _clean(task: Task) -> tuple[str, dict, tuple]:
         written = _write_stages(result, dict(zip(result.stages, result.stage_texts()[1:])),
                                 {name: found[2 + 2 * k:4 + 2 * k]
                                  for k, name in enumerate(result.stages)})
+        data = built.dump(result, resume.key(raw.data, decisions_file, task.raw, found[-1],
+                                             options.kind, options.source_date_epoch))
+        output.write(found[-1], data)
+        written[found[-1]] = data
     data = tei.write(result, found[0])
     output.write(found[0], data)
     resume.record(found[0], key, {found[0]: data, **written}, changes)

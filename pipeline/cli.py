@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline import (__version__, batch, config, decisions, engines, inputs, output, process,
-                      progress, report, schema, source, tei)
+from pipeline import (__version__, batch, built, config, decisions, engines, inputs, output,
+                      process, progress, report, schema, source, tei)
 from pipeline.model import InputError
 from pipeline.stages import NAMES, directory
 from pipeline.xmlsafe import parse
@@ -41,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="stop after this stage; write its text (.md) and change log (.jsonl)")
     run.add_argument("--stage-dir", type=Path, metavar="DIR",
                      help="with the TEI, write every stage's text and change log into "
-                          "DIR/NN-stage/ (the stages run once for all of them)")
+                          "DIR/NN-stage/, and the repair as data into DIR/results/ (which diff "
+                          "and review read from build/ instead of running the stages again)")
     run.add_argument("--decisions", type=Path, default=Path("review"), metavar="DIR",
                      help="reviewers' decisions, DIR/<name>.decisions.json (default: review)")
     run.add_argument("-j", "--jobs", type=_positive, default=_cores(), metavar="N",
@@ -157,8 +158,9 @@ def _each_dump(paths: list[Path], decisions_dir: Path, work, kind: str | None) -
             if problem:
                 raise problem
             decisions_file = decisions.path_for(decisions_dir, path)
-            result = process.repair(source.read(path), decisions=decisions.load(decisions_file),
-                                    kind=kind)
+            # What `make` (`run --stage-dir build`) left, when it still holds: not run again.
+            result = built.load(Path("build"), path, decisions_dir, kind) or process.repair(
+                source.read(path), decisions=decisions.load(decisions_file), kind=kind)
             for decision, reason in result.stale:
                 _warn(f"{decisions_file}: {decision.change_id}: stale, not applied: {reason}")
             work(path, result)

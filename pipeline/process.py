@@ -48,7 +48,7 @@ class Result:
     alignments: tuple[alignment.Alignment, ...]  # one per stage run
     changes: tuple[Change, ...]  # applied ones, and those a reviewer rejected
     doubts: tuple[LocatedDoubt, ...]
-    lines: _LineTable
+    lines: LineTable
     stale: tuple[tuple[Decision, str], ...] = ()
 
     def to_raw(self, pos: int, right: bool = False) -> int:
@@ -97,7 +97,7 @@ def repair(source: Source, until: str | None = None,
     else:
         kind_evidence = FORCED
     context = Context.of(source.text, lang, kind)
-    lines = _LineTable(source)
+    lines = LineTable(source)
     decisions = decisions or {}
     rejecting = any(decision.verdict == "reject" for decision in decisions.values())
     text = source.text
@@ -163,10 +163,10 @@ def repair(source: Source, until: str | None = None,
                                         forward(alignments[k:], doubt.start, False)))
     return Result(source, lang, lang_evidence, kind, kind_evidence, NAMES[:len(alignments)],
                   text, tuple(alignments), tuple(changes), tuple(located), lines,
-                  _stale(decisions, changes))
+                  stale_decisions(decisions, changes))
 
 
-def _stale(decisions: dict[str, Decision], changes: list[Change]) -> tuple:
+def stale_decisions(decisions: dict[str, Decision], changes: list[Change]) -> tuple:
     """Decisions that match no change, each with why: reported, never silently dropped. Changes
     inside text an earlier stage inserted (footnotes moved to the end) share the raw offset of
     the insertion, and so their id: a decision matches when one of them does."""
@@ -184,7 +184,7 @@ def _stale(decisions: dict[str, Decision], changes: list[Change]) -> tuple:
 
 
 def _too_deep(source: Source, error: markdown.TooDeep, text: str, alignments,
-              lines: _LineTable) -> InputError:
+              lines: LineTable) -> InputError:
     """The refusal of a dump whose markup nests too deep for any TEI reader, placed in the raw
     file when the text parsed was a stage's whole input (not a few paragraphs read together)."""
     where = ""
@@ -209,7 +209,7 @@ def forward(alignments, pos: int, right: bool = False) -> int:
     return pos
 
 
-class _LineTable:
+class LineTable:
     """Line and column (1-based) of a decoded-text offset, and its offset in the file's own
     characters (a CRLF file has one more character per line than its decoded text)."""
 

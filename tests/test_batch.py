@@ -8,17 +8,21 @@ import io
 import json
 import os
 import signal
+import shutil
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from pipeline import batch, engines, output, progress, resume
+from pipeline import (batch, built, decisions, engines, output, process, progress, resume, source,
+                      tei)
 from pipeline.cli import main
 from pipeline.xmlsafe import parse
 
+PROJECT = Path(__file__).resolve().parent.parent
 GOOD = "# Title of the piece\n\nA sentence that was cut\n\nin two by a page break.\n"
 
 
@@ -322,7 +326,7 @@ def test_the_stage_files_are_written_with_the_tei_and_resumed_with_it(tmp_path):
                          for p in (tmp_path / "build").rglob("d000*"))
     assert stage_files == [f"{folder}/d000.{suffix}" for folder in (
         "01-encoding", "02-pages", "03-layout", "04-links", "05-breaks", "06-headings",
-        "07-structure") for suffix in ("changes.jsonl", "md")]
+        "07-structure") for suffix in ("changes.jsonl", "md")] + ["results/d000.json"]
     # the same bytes as a run that stops after the stage
     assert main(["run", str(raw / "d000.md"), "--stage", "breaks", "--out", "alone"]) == 0
     for name in ("d000.md", "d000.changes.jsonl"):
@@ -343,3 +347,53 @@ def test_the_stage_files_are_written_with_the_tei_and_resumed_with_it(tmp_path):
     # A run without the stage folder finds the TEI current; one with it again too.
     assert main(["run", str(raw), "--out", "clean"]) == 0
     assert _report()["files"]["up_to_date"] == 2
+
+
+def _cut_in_two(folder: Path) -> Path:
+    """A dump with two joins, the first of them rejected in review/, and CRLF line ends."""
+    raw = folder / "raw"
+    raw.mkdir()
+    (raw / "d.md").write_bytes(b"# The minutes\r\n\r\nThe committee met and agreed that the\r\n\r\n"
+                               b"archive would open in May, &amp; that the\r\n\r\nfunding would "
+                               b"come from the city.\r\n")
+    first = [c for c in process.repair(source.read(raw / "d.md")).changes
+             if c.rule == "join_midsentence_break"][0]
+    (folder / "review").mkdir()
+    (folder / "review" / "d.decisions.json").write_text(json.dumps({"decisions": {first.id: {
+        "decision": "reject", "reviewer": "Ana Ruiz", "date": "2026-11-20",
+        "before": first.before, "after": first.after}}}))
+    return raw / "d.md"
+
+
+
+def test_the_repair_make_leaves_reads_back_as_the_stages_gave_it(tmp_path):
+    raw = _cut_in_two(tmp_path)
+    for sample in sorted((PROJECT / "raw").glob("*")):  # real dumps: pages, layout, a plain kind
+        shutil.copyfile(sample, raw.parent / sample.name)
+    for dump in sorted(raw.parent.iterdir()):
+        assert main(["run", str(dump), "--out", "clean", "--stage-dir", "build"]) == 0
+        repaired = process.repair(source.read(dump), decisions=decisions.load(
+            decisions.path_for(Path("review"), dump)))
+        stored = built.load(Path("build"), dump, Path("review"), None)
+        assert replace(stored, lines=repaired.lines) == repaired
+        assert tei.write(stored, Path("clean/x.tei.xml")) == \
+            tei.write(repaired, Path("clean/x.tei.xml"))
+
+
+def test_diff_and_review_read_the_repair_make_left_instead_of_running_the_stages(
+        tmp_path, monkeypatch):
+    raw = _cut_in_two(tmp_path)
+    for command in ("diff", "review"):
+        assert main([command, str(raw), "--out", f"fresh-{command}"]) == 0
+    assert main(["run", str(raw), "--out", "clean", "--stage-dir", "build"]) == 0
+    monkeypatch.setattr(process, "repair", _not_again)
+    for command in ("diff", "review"):
+        assert main([command, str(raw), "--out", f"read-{command}"]) == 0
+        assert _tree(tmp_path / f"read-{command}") == _tree(tmp_path / f"fresh-{command}")
+    # A decision withdrawn since: what is stored no longer holds.
+    (tmp_path / "review" / "d.decisions.json").write_text(json.dumps({"decisions": {}}))
+    assert built.load(Path("build"), raw, Path("review"), None) is None
+
+
+def _not_again(*args, **kwargs):
+    raise AssertionError("ran the stages again")

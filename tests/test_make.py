@@ -50,6 +50,9 @@ def test_one_run_writes_every_stage_and_the_tei_then_make_has_nothing_to_do(proj
             f"{name}.{suffix}" for name in "abc" for suffix in ("changes.jsonl", "md")]
     assert make(project, "-q").returncode == 0
     assert make(project, "-q", "breaks").returncode == 0
+    # diff and review read the repair the run left: no stage runs again
+    planned = make(project, "-n", "diff", "review").stdout
+    assert "pipeline run" not in planned and planned.count("-m pipeline") == 2
     # The same bytes again: the run finds the dump current and dates its outputs now.
     (project / "raw" / "b.md").write_text(GOOD, encoding="utf-8")
     assert make(project, "-q").returncode == 1
