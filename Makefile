@@ -110,7 +110,7 @@ deposit: $(TEI) $(if $(filter --no-review,$(DEPOSIT_ARGS)),,review) ## package r
 test: $(INSTALLED) ## run the test suite
 	$(PY) -m pytest -q
 
-bench: $(INSTALLED) ## throughput and memory against pandoc (installs Debian's pandoc if missing)
+bench: $(INSTALLED) ## throughput and memory against pandoc, make against one run (installs pandoc if missing)
 	command -v pandoc >/dev/null || { apt-get update -qq && apt-get install -y -qq pandoc; }
 	$(PY) tests/benchmark.py
 

@@ -182,13 +182,14 @@ def _clean(task: Task) -> tuple[str, dict, tuple]:
         return "written", changes, ()
     written = {}
     if options.stage_dir is not None:
+        stage_files, results_file = found[2:-1], found[-1]
         written = _write_stages(result, dict(zip(result.stages, result.stage_texts()[1:])),
-                                {name: found[2 + 2 * k:4 + 2 * k]
+                                {name: stage_files[2 * k:2 * k + 2]
                                  for k, name in enumerate(result.stages)})
-        data = built.dump(result, resume.key(raw.data, decisions_file, task.raw, found[-1],
+        data = built.dump(result, resume.key(raw.data, decisions_file, task.raw, results_file,
                                              options.kind, options.source_date_epoch))
-        output.write(found[-1], data)
-        written[found[-1]] = data
+        output.write(results_file, data)
+        written[results_file] = data
     data = tei.write(result, found[0])
     output.write(found[0], data)
     resume.record(found[0], key, {found[0]: data, **written}, changes)

@@ -6,10 +6,10 @@ tables, the input kind forced on the command line, SOURCE_DATE_EPOCH (the revisi
 the raw file sits relative to the TEI (its `ptr`s point there). All of it is hashed into a key.
 
 After writing `<out>/x.tei.xml` the run writes `<out>/.resume/x.json`: that key, the checksums of
-the files it wrote (the TEI, and each stage's text and change log when it wrote them too), and its
-counts per rule (so a resumed run still reports on the whole corpus). The dump is only skipped when
-the key is the same and every file asked for is still the one written then; a sidecar that is
-missing, unreadable or stale just means the dump is cleaned again.
+the files it wrote (the TEI; with `--stage-dir`, each stage's text and change log and the repair
+as data too), and its counts per rule (so a resumed run still reports on the whole corpus). The
+dump is only skipped when the key is the same and every file asked for is still the one written
+then; a sidecar that is missing, unreadable or stale just means the dump is cleaned again.
 """
 
 from __future__ import annotations
