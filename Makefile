@@ -12,6 +12,18 @@ INSTALLED := $(VENV)/.installed
 SRC := $(sort $(shell find pipeline -name '*.py')) pyproject.toml
 # Each name found is looked up again: make splits `raw/a b.txt` into `raw/a` and `b.txt`.
 RAW := $(sort $(wildcard $(wildcard raw/*.txt raw/*.md raw/*.markdown)))
+# A name with a space is two names to make (it would clean neither, and a rule's first
+# prerequisite would fall to a source file), and `:`, `;` or `%` in a target breaks the rule that
+# names it. Such a dump is refused by name before anything runs.
+UNMAKEABLE := $(shell find raw -maxdepth 1 \( -name '*[[:space:]]*' -o -name '*[:;%]*' \) \
+  2>/dev/null | sort | paste -sd '|' | sed 's/|/, /g')
+ifneq ($(UNMAKEABLE),)
+ifneq ($(filter-out help test bench eval clean-build,$(or $(MAKECMDGOALS),all)),)
+$(error $(UNMAKEABLE): make cannot handle a file name with a space, `:`, `;` or `%`; rename it, \
+  or clean it with .venv/bin/pipeline run)
+endif
+RAW :=
+endif
 STEMS := $(basename $(notdir $(RAW)))
 TEI := $(STEMS:%=clean/%.tei.xml)
 DECISIONS := $(wildcard review/*.decisions.json)
@@ -23,15 +35,8 @@ BUILT := $(TEI) $(foreach dir,$(STAGE_DIRS),$(call stage_files,$(dir))) $(RESULT
 # `make -jN` gives the pipeline's pool N workers (without -j: one per core).
 JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 
-# A name with a space is two names to make: it would clean neither, and a rule's first
-# prerequisite would fall to a source file. Refused by name before anything runs.
-SPACED := $(shell find raw -maxdepth 1 -name '*[[:space:]]*' 2>/dev/null | sort | head -n 1)
-ifneq ($(SPACED),)
-ifneq ($(filter-out help test bench eval clean-build,$(or $(MAKECMDGOALS),all)),)
-$(error $(SPACED): make cannot handle a file name with a space; rename it, or clean it with \
-  .venv/bin/pipeline run)
-endif
-endif
+# Names as the shell must be given them: in single quotes (a dump may be called `it's.md`).
+quoted = $(foreach name,$(1),'$(subst ','\'',$(name))')
 
 .DEFAULT_GOAL := all
 .PHONY: all help review encoding pages layout links breaks headings structure tei diff validate verify test bench clean-build
@@ -76,7 +81,7 @@ endif
 # The review pages: build/review/<name>.html per dump and an index.html that counts them all, so
 # one command rewrites the folder, from build/results/; reviewers' decisions are shown and counted.
 build/review/index.html: $(RESULTS) $(SRC) | $(INSTALLED)
-	$(PIPELINE) review $(or $(RAW),raw) --out $(@D)
+	$(PIPELINE) review raw --out $(@D)
 
 encoding: $(call stage_files,01-encoding) ## stage 1: mojibake, entities, controls, NFC
 pages: $(call stage_files,02-pages) ## stage 2: page breaks, running heads, page numbers
@@ -90,10 +95,10 @@ review: build/review/index.html ## build/review/: a page per dump to review ever
 diff: $(DIFFS) ## build/diff/<name>/: line and word diffs, raw → clean and per stage
 
 validate: $(TEI) ## validate clean/ against the TEI P5 tei_all RELAX NG schema
-	$(PIPELINE) validate $(TEI)
+	$(PIPELINE) validate $(call quoted,$(TEI))
 
 verify: $(TEI) ## prove each TEI loses nothing: checksum, replay to raw bytes, text, determinism
-	@status=0; for raw in $(RAW); do \
+	@status=0; for raw in $(call quoted,$(RAW)); do \
 	  name=$$(basename "$${raw%.*}"); echo "== $$raw"; \
 	  $(PIPELINE) verify "$$raw" "clean/$$name.tei.xml" || status=1; \
 	done; exit $$status

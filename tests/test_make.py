@@ -84,17 +84,27 @@ def test_a_bad_dump_stops_nothing_and_files_passed_over_are_named(project):
     assert "2 files: 1 written, 0 up to date, 1 failed (raw/a-empty.txt)" in done.stdout
 
 
-def test_a_name_with_a_space_is_refused_in_one_line(project):
-    (project / "raw" / "my notes.txt").write_text(GOOD, encoding="utf-8")
+@pytest.mark.parametrize("name", ["my notes.txt", "a:b.md", "50%.txt"])
+def test_a_name_make_cannot_handle_is_refused_in_one_line(project, name):
+    (project / "raw" / name).write_text(GOOD, encoding="utf-8")
     (project / "raw" / "b.md").write_text(GOOD, encoding="utf-8")
     done = make(project)
     assert done.returncode != 0 and done.stdout == ""
     assert done.stderr.count("\n") == 1
-    assert "raw/my notes.txt: make cannot handle a file name with a space; rename it" \
-        in done.stderr
+    assert f"raw/{name}: make cannot handle a file name with a space, `:`, `;` or `%`; rename " \
+        "it" in done.stderr
     assert not (project / "clean").exists() and not (project / "build").exists()
     assert make(project, "help").returncode == 0
 
+
+def test_names_the_shell_would_read_are_passed_to_it_whole(project):
+    for name in ("it's.md", "a$b.md", "a&b.md"):
+        (project / "raw" / name).write_text(GOOD, encoding="utf-8")
+    done = make(project, "validate", "verify")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("valid  ") == 3
+    assert [line for line in done.stdout.splitlines() if line.startswith("==")] == [
+        "== raw/a$b.md", "== raw/a&b.md", "== raw/it's.md"]
 
 def test_every_folder_the_readme_lays_out_is_in_a_fresh_clone():
     if not (ROOT / ".git").exists():
