@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline import alignment, decisions, process, resume, source
@@ -55,19 +56,22 @@ def load(stage_dir: Path, raw: Path, decisions_dir: Path, kind: str | None) -> \
                                      os.environ.get("SOURCE_DATE_EPOCH")):
         return None
     decided = decisions.load(decisions_file)
-    changes = []
-    for fields in data["changes"]:
-        change = Change(**dict(zip(_CHANGE, fields)))
-        decision = decided.get(change.id)
-        if decision is not None and decision.matches(change.before, change.after):
-            change = Change(**dict(zip(_CHANGE, fields)), decision=decision)
-        changes.append(change)
-    stages = tuple(data["stages"])
-    return process.Result(
-        src, data["lang"], data["lang_evidence"], data["kind"], data["kind_evidence"], stages,
-        data["text"], tuple(_alignment(stage, changes) for stage in stages), tuple(changes),
-        tuple(process.LocatedDoubt(*fields) for fields in data["doubts"]),
-        process.LineTable(src), process.stale_decisions(decided, changes))
+    try:
+        changes = []
+        for fields in data["changes"]:
+            change = Change(**dict(zip(_CHANGE, fields, strict=True)))
+            decision = decided.get(change.id)
+            if decision is not None and decision.matches(change.before, change.after):
+                change = replace(change, decision=decision)
+            changes.append(change)
+        stages = tuple(data["stages"])
+        return process.Result(
+            src, data["lang"], data["lang_evidence"], data["kind"], data["kind_evidence"],
+            stages, data["text"], tuple(_alignment(stage, changes) for stage in stages),
+            tuple(changes), tuple(process.LocatedDoubt(*fields) for fields in data["doubts"]),
+            process.LineTable(src), process.stale_decisions(decided, changes))
+    except (KeyError, TypeError, ValueError):  # damaged: as if it were not there
+        return None
 
 
 def _alignment(stage: str, changes: list[Change]) -> alignment.Alignment:

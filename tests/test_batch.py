@@ -397,3 +397,14 @@ def test_diff_and_review_read_the_repair_make_left_instead_of_running_the_stages
 
 def _not_again(*args, **kwargs):
     raise AssertionError("ran the stages again")
+
+
+def test_a_damaged_stored_repair_is_not_read(tmp_path):
+    raw = _corpus(tmp_path / "raw", 1) / "d000.md"
+    assert main(["run", str(raw), "--out", "clean", "--stage-dir", "build"]) == 0
+    stored = tmp_path / "build" / "results" / "d000.json"
+    data = json.loads(stored.read_text(encoding="utf-8"))
+    data["changes"][0] = data["changes"][0][:-1]  # a field short, its key still right
+    stored.write_text(json.dumps(data), encoding="utf-8")
+    assert built.load(Path("build"), raw, Path("review"), None) is None
+    assert main(["diff", str(raw), "--out", "diffs"]) == 0
