@@ -120,6 +120,8 @@ def _failed(task: Task, future) -> Outcome:
 
 
 def _absolute(task: Task) -> Task:
+    stage_dir = task.options.stage_dir
     options = replace(task.options, out=task.options.out.absolute(),
-                      decisions=task.options.decisions.absolute())
+                      decisions=task.options.decisions.absolute(),
+                      stage_dir=stage_dir and stage_dir.absolute())
     return replace(task, raw=task.raw.absolute(), options=options)

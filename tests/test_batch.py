@@ -116,17 +116,28 @@ def test_dask_engine_writes_byte_identical_outputs(tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     raw = _corpus(tmp_path / "raw", 5)
     (raw / "broken.txt").write_bytes(b"%PDF-1.4\n")
-    assert main(["run", str(raw), "--out", "local", "-j2"]) == 1
+    assert main(["run", str(raw), "--out", "local/clean", "--stage-dir", "local/build",
+                 "-j2"]) == 1
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
-        assert main(["run", str(raw), "--out", "dask", "--engine", "dask",
-                     "--scheduler", cluster.scheduler_address, "--report", "dask.json"]) == 1
+        assert main(["run", str(raw), "--out", "dask/clean", "--stage-dir", "dask/build",
+                     "--engine", "dask", "--scheduler", cluster.scheduler_address,
+                     "--report", "dask.json"]) == 1
     assert _tree(tmp_path / "dask") == _tree(tmp_path / "local")
+    assert len(list((tmp_path / "dask" / "build" / "05-breaks").glob("*.md"))) == 5
     report = _report(tmp_path / "dask.json")
     assert report["engine"] == "dask" and report["files"]["written"] == 5
     assert report["failures"] == [{"file": str(raw / "broken.txt"), "message": (
         f"{raw / 'broken.txt'}: is a PDF file; extract its text first (for example with "
         "pdftotext), not a text dump")}]
+
+
+def test_a_cluster_is_sent_every_path_absolute():
+    # A worker's working directory is its own: a relative path would land elsewhere.
+    task = engines._absolute(batch.Task(Path("raw/x.md"), 1, batch.Options(
+        Path("clean"), Path("review"), stage_dir=Path("build"))))
+    assert all(path.is_absolute() for path in (
+        task.raw, task.options.out, task.options.decisions, task.options.stage_dir))
 
 
 def test_dask_engine_without_a_scheduler_is_one_line(tmp_path, capsys):
