@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -68,6 +69,24 @@ def test_a_stage_target_writes_its_text_and_change_log(project):
         "A sentence that was cut in two by a page break.\n")
     assert "join_midsentence_break" in \
         (project / "build" / "05-breaks" / "x.changes.jsonl").read_text(encoding="utf-8")
+
+
+def test_a_decision_made_or_withdrawn_is_seen(project):
+    (project / "raw" / "x.md").write_text(GOOD, encoding="utf-8")
+    assert make(project).returncode == 0
+    tei = project / "clean" / "x.tei.xml"
+    joined = tei.read_bytes()
+    change = json.loads((project / "build" / "05-breaks" / "x.changes.jsonl").read_text())
+    decisions = project / "review" / "x.decisions.json"
+    decisions.parent.mkdir()
+    decisions.write_text(json.dumps({"decisions": {change["id"]: {
+        "decision": "reject", "reviewer": "Ana Ruiz", "date": "2026-11-20",
+        "before": change["before"], "after": change["after"]}}}))
+    assert make(project).returncode == 0
+    assert b'subtype="rejected"' in tei.read_bytes()
+    decisions.unlink()
+    assert make(project).returncode == 0
+    assert tei.read_bytes() == joined
 
 
 def test_a_bad_dump_stops_nothing_and_files_passed_over_are_named(project):
