@@ -56,12 +56,11 @@ $(INSTALLED): pyproject.toml
 
 # One run writes it all: for each dump the stages run once, in one process (a pool of them), and
 # every stage's text and change log (build/NN-stage/) and its repair as data (build/results/) are
-# written with the TEI. Whatever make
-# found out of date, the run skips each dump whose outputs are current (`pipeline.resume`) and
-# dates them now, so that make sees them current too. A dump that fails stops nothing: the run
-# cleans the others, lists the failures at the end and exits non-zero. Every output is written
-# aside and renamed, whole or not at all, so none is deleted on an error or an interrupt (make
-# would delete the good dumps' outputs with the bad one's).
+# written with the TEI. Whatever make found out of date, the run skips each dump whose outputs are
+# current (`pipeline.resume`) and dates them now, so that make sees them current too. A dump that
+# fails stops nothing: the run cleans the others, names the failures at the end and exits
+# non-zero. Every output is written aside and renamed, whole or not at all, so none is deleted on
+# an error or an interrupt (make would delete the good dumps' outputs with the bad one's).
 ifneq ($(RAW),)
 $(BUILT) &: $(RAW) $(DECISIONS) $(SRC) | $(INSTALLED)
 	$(PIPELINE) run raw --out clean --stage-dir build --report build/run-report.json$(JOBS:%= -j%)
