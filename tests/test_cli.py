@@ -237,3 +237,14 @@ def test_an_interrupted_run_says_what_it_wrote_and_that_running_again_resumes(
     assert capsys.readouterr().err == (
         "pipeline: interrupted: 1 of 3 written, 0 up to date; every output is whole or absent: "
         "run the same command again to do the rest\n")
+
+
+def test_verify_runs_the_stages_once(tmp_path, monkeypatch, capsys):
+    from pipeline import process
+    (tmp_path / "d.md").write_text(GOOD, encoding="utf-8")
+    assert main(["run", "d.md", "--out", "clean"]) == 0
+    runs = []
+    real = process.repair
+    monkeypatch.setattr(process, "repair", lambda *a, **k: runs.append(1) or real(*a, **k))
+    assert main(["verify", "d.md", "clean/d.tei.xml"]) == 0
+    assert capsys.readouterr().out.count("ok  ") == 4 and len(runs) == 1
