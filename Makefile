@@ -26,8 +26,9 @@ RAW :=
 endif
 STEMS := $(basename $(notdir $(RAW)))
 TEI := $(STEMS:%=clean/%.tei.xml)
-# The decisions, and their folder: its time moves when a decisions file is removed too.
-DECISIONS := $(wildcard review review/*.decisions.json)
+# The decisions, and their folder (`review/.`: `review` is the target that writes the pages),
+# whose time moves when a decisions file is removed too.
+DECISIONS := $(wildcard review/. review/*.decisions.json)
 STAGE_DIRS := 01-encoding 02-pages 03-layout 04-links 05-breaks 06-headings 07-structure
 stage_files = $(foreach stem,$(STEMS),build/$(1)/$(stem).md build/$(1)/$(stem).changes.jsonl)
 # The repair of each dump as data, which diff and review read instead of running the stages again.
