@@ -722,7 +722,8 @@ def make_against_run(workdir: Path, corpus: Path, repeats: int) -> None:
                     f"cpu {run_once['cpu']:.2f} s (wall {run_once['wall']:.2f} s): {ratio:.2f}x "
                     f"(wall {made['wall'] / run_once['wall']:.2f}x); make with nothing to do "
                     f"{idle['wall']:.2f} s")
-    print(f"\nmake (from nothing: every stage's text and change log, and the TEI) against "
+    print(f"\nmake (from nothing: every stage's text and change log, the repair as data and the "
+          f"TEI) against "
           f"`pipeline run raw/ -j1` (the TEI), one core, best of {repeats}; PASS: at most "
           f"{TARGET_MAKE:.0f}x the CPU time:")
     print("\n".join(rows))
