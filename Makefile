@@ -113,7 +113,13 @@ verify: $(TEI) ## prove each TEI loses nothing: checksum, replay to raw bytes, t
 deposit: $(TEI) $(if $(filter --no-review,$(DEPOSIT_ARGS)),,review) ## package raw/, clean/, provenance, decisions and review pages as a BagIt bag
 	$(PIPELINE) deposit $(DEPOSIT_ARGS)
 
-test: $(INSTALLED) ## run the test suite
+# CETEIcean for tests/test_rendering.py, from tests/cetei's lockfile.
+CETEI := tests/cetei/node_modules/.package-lock.json
+$(CETEI): tests/cetei/package-lock.json
+	command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm; }
+	npm ci --prefix tests/cetei --no-audit --no-fund --loglevel=error
+
+test: $(INSTALLED) $(CETEI) ## run the test suite
 	$(PY) -m pytest -q
 
 bench: $(INSTALLED) ## throughput and memory against pandoc, make against one run (installs pandoc if missing)

@@ -307,32 +307,25 @@ def _explain(args) -> int:
     except InputError as error:
         _fail(str(error))
         return 1
+    from pipeline.verify import edit, records
+
     ns = {"t": tei.TEI_NS}
-    xml_id = f"{{{tei.XML_NS}}}id"
-    reviewers = {"#" + statement.get(xml_id): statement.findtext("t:name", namespaces=ns)
-                 for statement in document.iterfind(".//t:respStmt", ns) if statement.get(xml_id)}
-    for note in document.iterfind(".//t:standOff//t:note", ns):
-        where = note.findtext("t:label", namespaces=ns) or ""
-        reason = note.findtext("t:p", namespaces=ns) or "".join(note.itertext())
-        kind = note.get("type")
-        if kind == "provenance":
-            orig, reg = note.find("t:choice/t:orig", ns), note.find("t:choice/t:reg", ns)
-            if orig is None or reg is None:
-                _fail(f"{args.tei}: line {note.sourceline}: a provenance note without "
-                      "<choice><orig>…</orig><reg>…</reg></choice>: not this pipeline's TEI, "
-                      "or damaged")
-                return 1
-            before, after = "".join(orig.itertext()), "".join(reg.itertext())
-            verdict, decided = _decision(note.find("t:seg[@type='decision']", ns), reviewers)
-            print(f"{note.get(xml_id)}  {note.get('subtype')}/{note.get('n')}  {where}"
-                  f"{'  ' + verdict if verdict else ''}\n"
-                  f"    {before!r} → {after!r}\n    {reason}{decided}")
-        elif kind == "stale-decision":
-            print(f"stale decision {note.get('n')} by {reviewers.get(note.get('resp'), '?')}\n"
-                  f"    {reason}")
-        else:
-            print(f"{note.get(xml_id)}  doubt "
-                  f"{note.get('subtype')}/{note.get('n')}\n    {reason}")
+    for record in records(document):
+        where = record.findtext("t:label", namespaces=ns) or ""
+        reason = record.findtext("t:p", namespaces=ns) or ""
+        try:
+            before, after = edit(record)
+        except (ValueError, TypeError):
+            _fail(f"{args.tei}: line {record.sourceline}: a change record without "
+                  "<choice> of two readings: not this pipeline's TEI, or damaged")
+            return 1
+        print(f"{record.get('{http://www.w3.org/XML/1998/namespace}id')}  "
+              f"{record.get('n')}/{record.get('subtype')}  {where}  "
+              f"({record.get('type')}, certainty {record.get('cert')})\n"
+              f"    {before!r} → {after!r}\n    {reason}")
+    for note in document.iterfind(".//t:notesStmt/t:note[@type='doubt']", ns):
+        print(f"{note.get('{http://www.w3.org/XML/1998/namespace}id')}  doubt "
+              f"{note.get('subtype')}/{note.get('n')}\n    {''.join(note.itertext())}")
     return 0
 
 

@@ -2,27 +2,31 @@
 
 The writer decides nothing about the text: every repair is already an edit in the markdown, and the
 writer maps syntax (headings, emphasis, links, block quotations, lists, front matter fields) to
-elements. It adds the header (source file, checksum, tool, rules, counts) and one provenance note per
-change in `standOff`, each pointing at the body element the change landed in.
+elements. It adds the header (who made the file and who publishes it, the work and the raw file with
+its checksum, the tool, the editorial practice, counts) and one record per change in the header's
+`revisionDesc`, each pointing at the body element the change landed in: renderers show the reading
+text, and the page furniture the pages stage removed comes back as `<fw>` beside its `<pb/>`.
 
-The layout is for `git diff`: one block element per line, notes one per line, and no element's
+The layout is for `git diff`: one block element per line, records one per line, and no element's
 reading text is ever re-indented.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import time
 from bisect import bisect_right
 from collections import Counter
 from functools import cache
+from urllib.parse import quote
 from pathlib import Path
 
 import yaml
 from lxml import etree
 
-from pipeline import __version__, frontmatter, markdown, process
+from pipeline import __version__, config, editorial, frontmatter, markdown, process
 from pipeline.model import Change
 from pipeline.process import Result
 from pipeline.stages import STAGES, pages
@@ -36,16 +40,21 @@ _LANGUAGES = {"es": "Spanish", "en": "English", "fr": "French", "de": "German",
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # Inline nodes that are only text in TEI.
 _INLINE_TEXT = {"Text", "Html", "InlineHtml", "InlineMath", "DisplayMath"}
-_NOTES_PLACE = "provenance notes"
+_RECORDS_PLACE = "change records"
+RAW_PREFIX = "raw"  # `raw:NAME#char=S,E`, declared in the header's listPrefixDef
+PIPELINE_ID = "pipeline"  # the xml:id of the pipeline's respStmt, which every record points at
 # Front matter fields the writer maps to TEI elements; the others are kept as notes.
-_MAPPED_FIELDS = {"title", "author", "byline", "type"}
-_NOTE_INDENT = b"\n      "  # between notes, as `_layout` indents the children of their list
+_MAPPED_FIELDS = {"title", "author", "byline", "type", "date", "publisher", "url",
+                  "source_url", "link"}
+_RECORD_INDENT = b"\n        "  # between records, as `_layout` indents their listChange
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
 _LAYOUT = {"TEI", "teiHeader", "fileDesc", "titleStmt", "publicationStmt", "sourceDesc", "bibl",
            "encodingDesc", "appInfo", "application", "editorialDecl", "profileDesc", "langUsage",
-           "revisionDesc", "change", "list", "text", "body", "div", "quote", "standOff",
-           "listAnnotation", "byline", "table", "row"}
+           "revisionDesc", "listChange", "change", "list", "text", "body", "div", "quote",
+           "byline", "table", "row", "notesStmt", "availability", "listPrefixDef", "prefixDef",
+           "refsDecl", "correction", "normalization", "hyphenation", "punctuation", "quotation",
+           "segmentation", "respStmt"}
 
 
 _XML_ATTRIBUTES = {f"xml:{name}": f"{{{XML_NS}}}{name}" for name in ("id", "lang", "space")}
@@ -137,61 +146,150 @@ def write(result: Result, tei_path: Path) -> bytes:
     reviewers = _reviewers(result)
     body_builder = _Body(result, ids, fields, _page_breaks(result))
     tei = E("TEI", {"xml:lang": result.lang} if result.lang else None)
-    raw_ref = Path(os.path.relpath(result.source.path, tei_path.parent)).as_posix()
-    tei.append(_header(result, fields, raw_ref, _title(root), reviewers))
+    raw_dir = Path(os.path.relpath(result.source.path.parent, tei_path.parent)).as_posix()
+    settings = config.tei_settings()
+    raw_name = quote(result.source.path.name)
+    header = _header(result, fields, raw_dir, _title(root), reviewers, settings, tei_path)
+    tei.append(header)
     # The body is built in its place: moving a finished body into another document costs
     # libxml2 time quadratic in the number of its xml:ids (18 s for 160 000 empty headings).
     body_builder.build(root, sub(tei, "text"))
-    stand_off = sub(tei, "standOff")
-    notes = sub(stand_off, "listAnnotation", {"type": "provenance"})
+    body_builder.resolve_links(result.changes)
     targets = body_builder.targets()
+    # Doubts, stale decisions and links that lead nowhere are notes on the file, in the header:
+    # renderers (the Consortium's Stylesheets, CETEIcean) show the reading text only.
+    notes = [*_doubt_notes(result, ids, targets), *_stale_notes(result, reviewers),
+             *body_builder.unresolved]
+    if notes:
+        notes_stmt = E("notesStmt")
+        notes_stmt.extend(notes)
+        header.find(_tag("fileDesc")).find(_tag("sourceDesc")).addprevious(notes_stmt)
+    records = header.find(f".//{_tag('listChange')}[@type='provenance']")
     previous: dict[str, int] = {}  # the last applied change's offset, per stage
-    written: list[bytes] = []  # each note on its line, encoded at once: a dump's notes are
+    written: list[bytes] = []  # each record on its line, encoded at once: a dump's records are
     for change in result.changes:  # often larger than the dump
         step = None
         if change.applied:
             step = change.out_start - previous.get(change.stage, 0)
             previous[change.stage] = change.out_start
-        written += [_NOTE_INDENT, _note(change, ids.change(change), targets(change.final_start),
-                                        raw_ref, reviewers, step).encode("utf-8")]
-    if result.doubts:
-        doubts = sub(stand_off, "listAnnotation", {"type": "doubts"})
-        for doubt in result.doubts:
-            doubts.append(E("note", {"type": "doubt", "subtype": doubt.stage, "n": doubt.rule,
-                                     "xml:id": ids.unique(doubt.id),
-                                     "target": "#" + targets(doubt.final_start)},
-                            f"Line {doubt.raw_line}, column {doubt.raw_column}: {doubt.reason}"))
-    if result.stale:
-        stale = sub(stand_off, "listAnnotation", {"type": "stale-decisions"})
-        for decision, reason in result.stale:
-            sub(stale, "note", {"type": "stale-decision", "n": decision.change_id,
-                                "resp": "#" + reviewers[decision.reviewer]},
-                f"The {decision.verdict} decision of {decision.date} on {decision.change_id} "
-                f"matches no change and was not applied: {reason}.")
+        written += [_RECORD_INDENT, _record(change, ids.change(change),
+                                            targets(change.final_start), raw_name, reviewers,
+                                            step).encode("utf-8")]
     if written:
-        notes.append(etree.Comment(_NOTES_PLACE))  # where the serialized notes go
+        records.append(etree.Comment(_RECORDS_PLACE))  # where the serialized records go
     else:
-        stand_off.remove(notes)
-    if not len(stand_off):
-        tei.remove(stand_off)
+        records.getparent().remove(records)
     _layout(tei, 0)
     # The writer makes no other comment, and a `<!--` in text or attributes is escaped. The
     # document is joined once from its pieces: each copy of it costs its whole size again.
     head, *tail = etree.tostring(tei, encoding="UTF-8", xml_declaration=False).split(
-        f"<!--{_NOTES_PLACE}-->".encode(), 1)
+        f"<!--{_RECORDS_PLACE}-->".encode(), 1)
     return b"".join([_DECLARATION, head, *written[1:], *tail, b"\n"])
 
 
-def _page_breaks(result: Result) -> list[tuple[int, str | None]]:
-    """Where each page of the dump begins in the repaired text, with its number: the pages
-    stage removed the breaks from the reading text, and they come back as `<pb/>`."""
+def _doubt_notes(result: Result, ids: _Ids, targets) -> list:
+    return [E("note", {"type": "doubt", "subtype": doubt.stage, "n": doubt.rule,
+                       "xml:id": ids.unique(doubt.id), "target": "#" + targets(doubt.final_start),
+                       "resp": "#" + PIPELINE_ID},
+              f"Line {doubt.raw_line}, column {doubt.raw_column}: {doubt.reason}")
+            for doubt in result.doubts]
+
+
+def _stale_notes(result: Result, reviewers: dict[str, str]) -> list:
+    return [E("note", {"type": "stale-decision", "n": decision.change_id,
+                       "resp": "#" + reviewers[decision.reviewer]},
+              f"The {decision.verdict} decision of {decision.date} on {decision.change_id} "
+              f"matches no change and was not applied: {reason}.")
+            for decision, reason in result.stale]
+
+
+# A page break in the repaired text: where the page begins, its number, and the furniture the
+# pages stage removed there, as (type, place, text) for <fw>: the foot of the page before, then
+# the head of this one. An entry with `pb` False only carries the last page's foot.
+PageBreak = tuple[int, str | None, list[tuple[str, str, str]], bool]
+
+
+def _page_breaks(result: Result) -> list[PageBreak]:
+    """Where each page of the dump begins in the repaired text, with its number and furniture:
+    the pages stage removed the breaks from the reading text, and they come back as `<pb/>`
+    with the running heads, folios, catchwords and signatures beside them as `<fw>` (PH, as the
+    DTA base format keeps them)."""
     # A dump with pages always has a change there; the others need no second pass over the text.
     if not any(change.stage == "pages" for change in result.changes):
         return []
     k = result.stages.index("pages")
-    found = [(process.forward(result.alignments[k:], pos), number)
-             for pos, number in pages.breaks(result.stage_text(k))]
-    return sorted(found, key=lambda found: found[0])
+    text = result.stage_text(k)
+    found = pages.breaks(text)
+    if not found:
+        return []
+    furniture = _furniture(text, _removed(result))
+    entries = [(process.forward(result.alignments[k:], pos), number, fw, True)
+               for (pos, number), fw in zip(found, furniture)]
+    if furniture[-1]:
+        entries.append((len(result.text), None, furniture[-1], False))
+    return sorted(entries, key=lambda entry: entry[0])
+
+
+def _removed(result: Result) -> list[tuple[int, int]]:
+    """The spans of the pages stage's input that its applied changes removed or replaced."""
+    spans, delta = [], 0
+    for change in result.changes:
+        if change.stage == "pages" and change.applied:
+            start = change.out_start - delta
+            spans.append((start, start + len(change.before)))
+            delta += len(change.after) - len(change.before)
+    return spans
+
+
+def _furniture(text: str, removed: list[tuple[int, int]]) -> list[list[tuple[str, str, str]]]:
+    """For each page break of `text` (and one more, for the end), the furniture around it:
+    the lines at the pages' edges that the pages stage took for furniture and removed."""
+    found = pages.paginate(text)
+    edges, firsts = [], []
+    for page in found:
+        lines = [(m.start(), m.group().strip()) for m in _LINE.finditer(text, page.start, page.end)]
+        top, bottom = lines[:page.top], lines[len(lines) - page.bottom:] if page.bottom else []
+        edges.append(([line for line in top if _inside(line, removed)],
+                      [line for line in bottom if _inside(line, removed) and line not in top]))
+        body = lines[page.top:len(lines) - page.bottom]
+        firsts.append(body[0][1].split()[0] if body else "")
+    result: list[list[tuple[str, str, str]]] = []
+    for i in range(len(found) + 1):
+        foot = [fw for _, line in (edges[i - 1][1] if i else [])
+                for fw in _fw(line, "bottom", firsts[i] if i < len(found) else "")]
+        head = [fw for _, line in (edges[i][0] if i < len(found) else [])
+                for fw in _fw(line, "top", "")]
+        result.append(foot + head)
+    return result
+
+
+_LINE = re.compile(r"[^\n\f]*\S[^\n\f]*")
+
+
+def _inside(line: tuple[int, str], spans: list[tuple[int, int]]) -> bool:
+    start, content = line
+    return any(a <= start and start + len(content) <= b for a, b in spans)
+
+
+_FOLIO_BESIDE = re.compile(r"^(\d{1,4})\s+(\S.*)$|^(.*\S)\s+(\d{1,4}(?:\s*/\s*\d{1,4})?)$")
+_SIGNATURE = re.compile(r"^\*?[A-Z]{1,3}\s?[0-9]{0,2}$")
+
+
+def _fw(line: str, place: str, next_word: str) -> list[tuple[str, str, str]]:
+    """A furniture line as <fw> pieces: a folio (pageNum), a running head beside it (header),
+    a signature mark (sig) or a catchword (catch, the first word of the next page)."""
+    if pages.is_folio(line):
+        return [("pageNum", place, line)]
+    beside = _FOLIO_BESIDE.match(line)
+    if beside and beside.group(1):
+        return [("pageNum", place, beside.group(1)), ("header", place, beside.group(2))]
+    if beside:
+        return [("header", place, beside.group(3)), ("pageNum", place, beside.group(4))]
+    if place == "bottom" and _SIGNATURE.match(line):
+        return [("sig", place, line)]
+    if place == "bottom" and line == next_word:
+        return [("catch", place, line)]
+    return [("header", place, line)]
 
 
 def _title(root: markdown.Node) -> str | None:
@@ -238,19 +336,35 @@ class _Body:
     """Builds `<body>` from the markdown tree and remembers where each block element landed."""
 
     def __init__(self, result: Result, ids: _Ids, fields: dict,
-                 page_breaks: list[tuple[int, str | None]]) -> None:
+                 page_breaks: list[PageBreak]) -> None:
         self.result, self.ids, self.fields = result, ids, fields
         self.spans: list[tuple[int, int, str]] = []  # (final start, final end, xml:id), in order
         self.page_breaks = page_breaks[::-1]  # the next one last
         self.footnotes: dict[str, str] = {}  # a label -> the xml:id of its (first) <note>
         self.note_ids: dict[int, str] = {}  # a footnote definition's start -> its <note>'s id
+        self.definitions: dict[str, markdown.Node] = {}  # a label -> its (first) definition
+        self.anchored: set[str] = set()  # labels whose note is written at a mark
+        self.aside = False  # writing a footnote at its mark, away from its place in the text
+        self.links: list[tuple[etree._Element, str, int]] = []  # <ref> to '#x', x, where
+        self.anchors: dict[str, str] = {}  # '{#x}' and heading slugs -> the xml:id there
+        self.unresolved: list[etree._Element] = []  # notes on links that lead nowhere
+        self.written_notes: set[str] = set()
 
     def _pb(self, parent, before: int, inclusive: bool = False) -> None:
-        """Write the page breaks that fall before `before` (or at it) into `parent`."""
+        """Write the page breaks that fall before `before` (or at it) into `parent`, each with
+        the furniture of its page's edges around it."""
         breaks = self.page_breaks
+        if self.aside:
+            return
         while breaks and (breaks[-1][0] < before or inclusive and breaks[-1][0] == before):
-            _, number = breaks.pop()
-            sub(parent, "pb", {"n": number} if number else None)
+            _, number, furniture, is_pb = breaks.pop()
+            foot = [fw for fw in furniture if fw[1] == "bottom"]
+            for kind, place, text in foot:
+                sub(parent, "fw", {"type": kind, "place": place}, text)
+            if is_pb:
+                sub(parent, "pb", {"n": number} if number else None)
+            for kind, place, text in furniture[len(foot):]:
+                sub(parent, "fw", {"type": kind, "place": place}, text)
 
     def build(self, root: markdown.Node, parent) -> None:
         body = sub(parent, "body")
@@ -258,6 +372,10 @@ class _Body:
             if node.kind == "FootnoteDefinition":
                 self.note_ids[node.start] = self.ids.block("fn", node.start)
                 self.footnotes.setdefault(node.dest, self.note_ids[node.start])
+                self.definitions.setdefault(node.dest, node)
+            elif node.kind == "FootnoteReference":
+                self.anchored.add(node.text)
+        self.anchored &= self.footnotes.keys()
         blocks = [b for b in root.children if b.kind != "MetadataBlock"]
         headings = sorted({b.level for b in blocks if b.kind == "Heading"})
         division = "article" if self.fields.get("type") == "compilation" else "section"
@@ -283,7 +401,9 @@ class _Body:
                     stack.pop()
                 div = self._div(stack[-1][1], division if rank == 1 else "section", block.start)
                 stack.append((rank, div))
-                self._leaf(div, "head", block)
+                head = self._leaf(div, "head", block)
+                for slug in _slugs(block.visible()):
+                    self.anchors.setdefault(slug, head.get(f"{{{XML_NS}}}id"))
                 if under_title:
                     self._byline(div, root)
                     under_title = False
@@ -338,20 +458,25 @@ class _Body:
         elif kind == "Table":
             self._table(parent, node)
         elif kind == "FootnoteDefinition":
-            # The note stays where the dump has it (a page's foot, the end); its anchor points
-            # at it. A second definition of one label is kept too, with an id of its own.
-            note = sub(parent, "note", {"place": "foot", "n": node.dest,
-                                        "xml:id": self.note_ids[node.start]})
-            for child in node.children:
-                self.block(note, child)
-            if not len(note):
-                self._leaf(note, "p", markdown.Node("Paragraph", node.start, node.start))
+            # A note is written at its mark (CONONO, as the DTA does); one that no mark refers
+            # to, or a second definition of a label, stays where the dump has it.
+            if self.definitions.get(node.dest) is not node or node.dest not in self.anchored:
+                self._note(parent, node)
         elif kind == "Rule":
             rule = sub(parent, "milestone", {"unit": "section", "rend": "rule",
                                              "xml:id": self.ids.block("milestone", node.start)})
             self.spans.append((node.start, node.end, rule.get(f"{{{XML_NS}}}id")))
         else:
             self._leaf(parent, "p", node)
+
+    def _note(self, parent, node: markdown.Node) -> None:
+        note_id = self.note_ids[node.start]
+        self.written_notes.add(note_id)
+        note = sub(parent, "note", {"place": "foot", "n": _mark(node.dest), "xml:id": note_id})
+        for child in node.children:
+            self.block(note, child)
+        if not len(note):
+            self._leaf(note, "p", markdown.Node("Paragraph", node.start, node.start))
 
     def _item(self, lst, item: markdown.Node) -> None:
         if any(child.kind in ITEM_BLOCKS for child in item.children):
@@ -382,8 +507,8 @@ class _Body:
         `[` (each a text node to the parser) appended node by node takes quadratic time."""
         run: list[str] = []
         for node in nodes:
-            if node.kind in _INLINE_TEXT and not (self.page_breaks and
-                                                  self.page_breaks[-1][0] < node.end):
+            if node.kind in _INLINE_TEXT and (self.aside or not (
+                    self.page_breaks and self.page_breaks[-1][0] < node.end)):
                 run.append(node.text)
                 continue
             if run:
@@ -396,7 +521,7 @@ class _Body:
     def inline(self, parent, node: markdown.Node) -> None:
         kind = node.kind
         self._pb(parent, node.start)
-        if kind == "Text" and len(node.text) == node.end - node.start:
+        if kind == "Text" and len(node.text) == node.end - node.start and not self.aside:
             # A page break inside a paragraph: the milestone goes where the page turned.
             cut = node.start
             while self.page_breaks and self.page_breaks[-1][0] < node.end:
@@ -410,9 +535,17 @@ class _Body:
         elif kind == "Code":
             sub(parent, "code", text=node.text)
         elif kind == "FootnoteReference":
-            target = self.footnotes.get(node.text)
-            sub(parent, "ref", {"type": "noteAnchor", "n": node.text,
-                                **({"target": "#" + target} if target else {})})
+            definition = self.definitions.get(node.text)
+            if definition is None:
+                sub(parent, "ref", {"type": "noteAnchor", "n": _mark(node.text)})
+            elif self.note_ids[definition.start] in self.written_notes:
+                # A second mark of one note: it points at the note the first one holds.
+                sub(parent, "ptr", {"type": "noteAnchor", "n": _mark(node.text),
+                                    "target": "#" + self.note_ids[definition.start]})
+            else:
+                aside, self.aside = self.aside, True
+                self._note(parent, definition)
+                self.aside = aside
         elif kind in ("SoftBreak", "HardBreak"):
             # A line end the repairs kept is one the source meant (verse, an address, a list
             # of lines): the next line begins there, as it does in the source.
@@ -425,7 +558,9 @@ class _Body:
         elif kind == "Link":
             # A lost target is an empty one by now (the links stage recorded it); TEI allows a
             # <ref> without @target, which says exactly that: a reference whose target is unknown.
-            element = sub(parent, "ref", {"target": _uri(node.dest)} if node.dest else None)
+            element = sub(parent, "ref", {"target": node.dest} if node.dest else None)
+            if node.dest and node.dest.startswith("#") and len(node.dest) > 1:
+                self.links.append((element, node.dest[1:], node.start))
             self.inlines(element, node.children)
         elif kind == "Image":
             element = sub(parent, "figure")
@@ -435,6 +570,31 @@ class _Body:
             _append_text(desc, node.visible())
         else:
             self.inlines(parent, node.children)
+
+    def resolve_links(self, changes) -> None:
+        """Point each internal link ('#x') at the element that had '{#x}' (the headings stage
+        dropped the attribute) or at the heading whose slug x is; one that leads nowhere keeps
+        its text as a <ref> without @target, and a note on the file says so."""
+        if not self.links:
+            return
+        target = self.targets()
+        explicit = {}
+        for change in changes:
+            if change.rule == "drop_heading_attributes" and change.applied:
+                for name in re.findall(r"#([^\s}]+)", change.before):
+                    explicit.setdefault(name, target(change.final_start))
+        for element, name, where in self.links:
+            found = explicit.get(name) or self.anchors.get(name)
+            if found:
+                element.set("target", "#" + found)
+                continue
+            del element.attrib["target"]
+            self.unresolved.append(E("note", {
+                "type": "unresolved-link", "target": "#" + target(where),
+                "resp": "#" + PIPELINE_ID},
+                f"The link '{''.join(element.itertext())}' points at '#{name}', which no heading "
+                "or marked element of the text has: it is kept as a reference without a "
+                "target."))
 
     def targets(self):
         """A function from a repaired-text offset to the id of the block element there."""
@@ -449,6 +609,27 @@ class _Body:
             return spans[following][2]
 
         return target
+
+
+# A footnote label the pages stage made unique with its page ('12-1'): the mark is the note's own.
+_PAGED_LABEL = re.compile(r"[0-9ivxlcdm]+-([0-9¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})")
+
+
+def _slugs(heading: str) -> set[str]:
+    """The ids converters give a heading: GitHub's and pandoc's ('Part two' -> 'part-two').
+
+    >>> sorted(_slugs("2. Part two: the end"))
+    ['2-part-two-the-end', 'part-two-the-end']
+    """
+    github = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+    pandoc = re.sub(r"^[^a-z]+", "", re.sub(r"\s+", "-", re.sub(r"[^\w\-.\s]", "",
+                                                               heading.strip().lower())))
+    return {slug for slug in (github, pandoc) if slug}
+
+
+def _mark(label: str) -> str:
+    paged = _PAGED_LABEL.fullmatch(label)
+    return paged.group(1) if paged else label
 
 
 ITEM_BLOCKS = {"Paragraph", "List", "BlockQuote", "CodeBlock", "Heading", "HtmlBlock", "Table"}
@@ -484,27 +665,41 @@ def _reviewers(result: Result) -> dict[str, str]:
     return ids
 
 
-def _header(result: Result, fields: dict, raw_ref: str, heading: str | None,
-            reviewers: dict[str, str]) -> etree._Element:
+def _header(result: Result, fields: dict, raw_dir: str, heading: str | None,
+            reviewers: dict[str, str], settings: config.TeiSettings,
+            tei_path: Path) -> etree._Element:
     source = result.source
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    today = time.strftime("%Y-%m-%d", time.gmtime(int(epoch))) if epoch else None
     header = E("teiHeader")
     file_desc = sub(header, "fileDesc")
     title_stmt = sub(file_desc, "titleStmt")
-    title = fields.get("title") if isinstance(fields.get("title"), str) else None
-    sub(title_stmt, "title", text=title or heading or source.path.name)
-    author = fields.get("byline") or fields.get("author")
-    if isinstance(author, str):
-        sub(title_stmt, "author", text=author)
+    work = _work(fields, heading, settings)
+    sub(title_stmt, "title", text=work.get("title") or source.path.name)
+    if "author" in work:
+        sub(title_stmt, "author", text=work["author"])
+    # Who made the file (HD21, CERESP): every change record points at one of these.
+    resp_stmt = sub(title_stmt, "respStmt", {"xml:id": PIPELINE_ID})
+    sub(resp_stmt, "resp", text="automatic cleaning and encoding")
+    sub(resp_stmt, "name", {"type": "software"}, f"pipeline {__version__}")
     for name, reviewer_id in reviewers.items():
         resp_stmt = sub(title_stmt, "respStmt", {"xml:id": reviewer_id})
         sub(resp_stmt, "resp", text="review of the automatic changes")
         sub(resp_stmt, "name", text=name)
-    publication = sub(file_desc, "publicationStmt")
-    sub(publication, "p", text=f"Cleaned from a raw dump by pipeline {__version__}; "
-                               "not published.")
+    _publication(sub(file_desc, "publicationStmt"), settings, tei_path, today)
     source_desc = sub(file_desc, "sourceDesc")
-    bibl = sub(source_desc, "bibl")
-    sub(bibl, "ref", {"type": "raw", "target": raw_ref}, source.path.name)
+    if work:
+        bibl = sub(source_desc, "bibl", {"type": "work"})
+        for key in config.SOURCE_FIELDS:
+            if key == "url" and key in work:
+                sub(bibl, "ref", {"target": work[key]}, work[key])
+            elif key == "date" and key in work:
+                sub(bibl, "date", text=work[key])
+            elif key in work:
+                sub(bibl, key, text=work[key])
+    bibl = sub(source_desc, "bibl", {"type": "raw"})
+    sub(bibl, "ref", {"type": "raw", "target": f"{RAW_PREFIX}:{quote(source.path.name)}"},
+        source.path.name)
     sub(bibl, "idno", {"type": "sha256"}, source.sha256)
     extent = sub(bibl, "extent")
     sub(extent, "measure", {"unit": "byte", "quantity": str(len(source.data))},
@@ -515,8 +710,8 @@ def _header(result: Result, fields: dict, raw_ref: str, heading: str | None,
         f"{result.kind_evidence}.")
     for key, value in fields.items():
         if key not in _MAPPED_FIELDS:
-            # The dump's own front matter (a date, tags, the page it was taken from): kept as it
-            # was written, since TEI has no one place for every such field.
+            # The dump's own front matter (tags, a summary): kept as it was written, since TEI
+            # has no one place for every such field.
             sub(bibl, "note", {"type": "front-matter", "n": str(key)},
                 value if isinstance(value, str) else
                 yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
@@ -524,27 +719,19 @@ def _header(result: Result, fields: dict, raw_ref: str, heading: str | None,
     sub(bibl, "note", {"type": "encoding", "n": source.codec + (
         "" if source.newline == "\n" else "+" + {"\r\n": "crlf", "\r": "cr"}[source.newline])},
         f"Decoded as {source.codec}: {source.evidence}.")
-    encoding_desc = sub(header, "encodingDesc")
-    app_info = sub(encoding_desc, "appInfo")
-    application = sub(app_info, "application", {"ident": "pipeline", "version": __version__})
-    sub(application, "label", text="pipeline")
-    editorial = sub(encoding_desc, "editorialDecl")
-    for stage in STAGES:
-        for rule, description in stage.RULES.items():
-            sub(editorial, "p", {"n": f"{stage.NAME}/{rule}"}, description)
+    _encoding(sub(header, "encodingDesc"), settings, raw_dir, today)
     if result.lang:
         profile = sub(header, "profileDesc")
         usage = sub(profile, "langUsage")
         sub(usage, "language", {"ident": result.lang},
             f"{_LANGUAGES[result.lang]} (detected: {result.lang_evidence})")
-    revision = sub(header, "revisionDesc")
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    # The history of the file (HD6): a change per stage and per reviewer, then one record per
+    # change, which `_record` writes.
+    history = sub(sub(header, "revisionDesc"), "listChange")
     for stage in result.stages:
         counts = result.counts(stage)
-        attrib = {"n": stage}
-        if epoch:
-            attrib["when"] = time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
-        change = sub(revision, "change", attrib,
+        attrib = {"n": stage, "who": "#" + PIPELINE_ID, **({"when": today} if today else {})}
+        change = sub(history, "change", attrib,
                      f"Stage {stage}: {sum(counts.values())} changes.")
         if counts:
             listing = sub(change, "list")
@@ -557,30 +744,125 @@ def _header(result: Result, fields: dict, raw_ref: str, heading: str | None,
         if decided:
             attrib["when"] = max(d.date for d in decided)
         stale = sum(1 for d, _ in result.stale if d.reviewer == name)
-        sub(revision, "change", attrib,
+        sub(history, "change", attrib,
             f"Review by {name}: {verdicts['accept']} accepted, {verdicts['reject']} rejected "
             f"(not applied)" + (f", {stale} stale decisions matching no change." if stale
                                 else "."))
+    sub(history, "listChange", {"type": "provenance"})
     return header
 
 
-def _note(change: Change, note_id: str, target: str, raw_ref: str, reviewers: dict[str, str],
-          step: int | None) -> str:
-    """One provenance note, serialized. `step` places the change in its stage's output, counted
-    from the previous applied change of that stage: replaying needs the place, and a step (unlike
-    an absolute offset) does not shift in every later note when one change is added or dropped,
-    which keeps `git diff clean/` to the notes that really changed.
+# Front matter fields that describe the work, as the header's work bibl writes them.
+_WORK_FIELDS = {"title": "title", "author": "author", "byline": "author", "date": "date",
+                "publisher": "publisher", "url": "url", "source_url": "url", "link": "url"}
 
-    Notes are tens of thousands of small elements of one fixed shape: written as text they cost a
-    tenth of what lxml elements do, in time and memory. A test checks that lxml reads each back
-    as the note it would have built as elements.
+
+def _work(fields: dict, heading: str | None, settings: config.TeiSettings) -> dict[str, str]:
+    """The work the dump holds: its front matter first, then its own title, then the
+    collection's settings (`[tool.pipeline.tei.source]`)."""
+    work: dict[str, str] = {}
+    for key, name in _WORK_FIELDS.items():
+        value = fields.get(key)
+        if isinstance(value, (str, int, float, datetime.date)) and str(value).strip() and \
+                name not in work:
+            work[name] = str(value).strip()
+    if heading and "title" not in work:
+        work["title"] = heading
+    for key, value in settings.source.items():
+        work.setdefault(key, value)
+    return work
+
+
+def _publication(publication, settings: config.TeiSettings, tei_path: Path,
+                 today: str | None) -> None:
+    """publicationStmt as HD24 has it: who publishes, the file's identifier, its licence."""
+    sub(publication, "publisher", text=settings.publisher)
+    if settings.authority:
+        sub(publication, "authority", text=settings.authority)
+    sub(publication, "idno", {"type": "filename"}, tei_path.name)
+    known = settings.licence != "unknown"
+    availability = sub(publication, "availability", {"status": "restricted" if known
+                                                     else "unknown"})
+    sub(availability, "licence", {"target": settings.licence_url} if settings.licence_url
+        else None, settings.licence if known else "Licence unknown.")
+    date = settings.date or today
+    if date:
+        sub(publication, "date", {"when": date}, date)
+
+
+def _encoding(encoding_desc, settings: config.TeiSettings, raw_dir: str,
+              today: str | None) -> None:
+    """The tool (HDAPP), the editorial practice under HD53's headings, and the raw pointers."""
+    app_info = sub(encoding_desc, "appInfo")
+    application = sub(app_info, "application", {"ident": "pipeline", "version": __version__,
+                                                **({"when": today} if today else {})})
+    sub(application, "label", text="pipeline")
+    sub(application, "desc", text="Cleans raw text dumps (converter, scraper and OCR output) "
+                                  "into TEI P5 and records every change it makes.")
+    sub(application, "ref", {"target": settings.code_url} if settings.code_url else None,
+        settings.code_url or "source code location not given")
+    decl = sub(encoding_desc, "editorialDecl")
+    described = {heading: sub(decl, heading, _DECL_ATTRIBUTES.get(heading))
+                 for heading in editorial.HEADINGS}
+    for stage in STAGES:
+        for rule, description in stage.RULES.items():
+            kind, cert, heading = editorial.RULES[rule]
+            sub(described[heading], "p", {"n": f"{stage.NAME}/{rule}"},
+                f"{description} ({kind}; certainty {cert} unless the change says otherwise)")
+    refs = sub(encoding_desc, "refsDecl")
+    sub(refs, "p", text=f"A pointer {RAW_PREFIX}:NAME#char=START,END is a range of the raw "
+                        "file's characters, START included and END not, counted from 0 "
+                        "(RFC 5147).")
+    prefixes = sub(encoding_desc, "listPrefixDef")
+    prefix = sub(prefixes, "prefixDef", {"ident": RAW_PREFIX, "matchPattern": "(.+)",
+                                         "replacementPattern": f"{raw_dir}/$1"})
+    sub(prefix, "p", text="The raw dump the file was cleaned from, beside it as the pipeline "
+                          "lays them out (raw/ and clean/, or data/raw and data/clean in a "
+                          "deposited bag).")
+
+
+# The practice each heading of editorialDecl declares as its attributes (HD53).
+_DECL_ATTRIBUTES = {"correction": {"method": "markup"}, "normalization": {"method": "markup"},
+                    "hyphenation": {"eol": "hard"}, "punctuation": {"marks": "all"},
+                    "quotation": {"marks": "all"}}
+
+
+def _record(change: Change, record_id: str, target: str, raw_name: str,
+            reviewers: dict[str, str], step: int | None) -> str:
+    """One change record, serialized: a TEI `<change>` in the header's `listChange` (HD6), so
+    that renderers show the reading text alone. `step` places the change in its stage's output,
+    counted from the previous applied change of that stage: replaying needs the place, and a
+    step (unlike an absolute offset) does not shift in every later record when one change is
+    added or dropped, which keeps `git diff clean/` to the records that really changed.
+
+    The `choice` holds the change as it reads: `sic`/`corr` for an error put right, `orig`/`reg`
+    for a normalisation or a structural change (COEDCOR, COEDREG). Where the pipeline's edit of
+    its markdown (a heading's `## `, a quotation's `> `, a footnote's `[^1]`) reads otherwise,
+    the exact edit follows as two `seg type="markdown"`: what `verify` replays.
+
+    Records are tens of thousands of small elements of one fixed shape: written as text they
+    cost a tenth of what lxml elements do, in time and memory. A test checks that lxml reads
+    each back as the record it would have built as elements.
     """
-    parts = [_start("note", {"type": "provenance", "subtype": change.stage, "n": change.rule,
-                             "xml:id": note_id, "target": "#" + target}),
-             "<choice><orig>", _text(change.before), "</orig><reg>", _text(change.after),
-             "</reg></choice>",
-             _start("ptr", {"type": "raw",
-                            "target": f"{raw_ref}#char={change.raw_start},{change.raw_end}"}, True)]
+    kind = editorial.kind(change.rule)
+    resp = "#" + PIPELINE_ID
+    if change.decision and change.applied:
+        resp += " #" + reviewers[change.decision.reviewer]
+    wrong, right = ("sic", "corr") if kind == "correction" else ("orig", "reg")
+    before, after = editorial.reading(change.before), editorial.reading(change.after)
+    parts = [_start("change", {
+                 "xml:id": record_id, "type": kind, "subtype": change.rule, "n": change.stage,
+                 "target": "#" + target, "resp": resp,
+                 "cert": editorial.cert(change.rule, change.reason,
+                                        getattr(change, "confidence", None))}),
+             f"<choice><{wrong}>", _text(before), f"</{wrong}><{right}>", _text(after),
+             f"</{right}></choice>"]
+    if (before, after) != (change.before, change.after):
+        parts += ['<seg type="markdown" subtype="before">', _text(change.before), "</seg>",
+                  '<seg type="markdown" subtype="after">', _text(change.after), "</seg>"]
+    parts.append(_start("ptr", {"type": "raw", "target": f"{RAW_PREFIX}:{raw_name}"
+                                                         f"#char={change.raw_start},"
+                                                         f"{change.raw_end}"}, True))
     if step is not None:
         parts.append(_start("num", {"type": "offset-step", "value": str(step)}, True))
     parts += ["<label>", _text(f"line {change.raw_line}, column {change.raw_column}"), "</label>"]
@@ -594,7 +876,7 @@ def _note(change: Change, note_id: str, target: str, raw_ref: str, reviewers: di
                         f"{decision.reviewer}" + (f": {decision.comment}" if decision.comment
                                                   else "")),
                   "</seg>"]
-    parts += ["<p>", _text(change.reason), "</p></note>"]
+    parts += ["<p>", _text(change.reason), "</p></change>"]
     return "".join(parts)
 
 

@@ -59,34 +59,42 @@ def _checksum(document, src) -> Check:
                  f"header {recorded}, raw file {src.sha256}")
 
 
-def _text(element) -> str:
-    """The text of an element back to its exact string: <g type="unrepresentable" n="U+0001"/>
-    stands for a character XML cannot carry (in a note's <orig>, and in the reading text where a
-    reviewer rejected the change that removed it)."""
+def _note_text(element) -> str:
+    """A record's text back to its exact string: <g n="U+0001"/> stands for a control character."""
     parts = [element.text or ""]
     for child in element:
-        if _G == child.tag and child.get("type") == "unrepresentable":
-            parts.append(chr(int(child.get("n")[2:], 16)))
-        elif isinstance(child.tag, str):
-            parts.append(_text(child))
-        elif isinstance(child, etree._Entity):
-            parts.append(child.text)  # a reference left unexpanded reads as written: `&x;`
+        # An entity reference (this pipeline writes none) is read as written, never expanded.
+        parts.append(child.text if child.tag is etree.Entity else chr(int(child.get("n")[2:], 16)))
         parts.append(child.tail or "")
     return "".join(parts)
 
 
+def records(document):
+    """The TEI's change records (`tei._record`), in order."""
+    return document.iterfind(".//t:revisionDesc//t:listChange[@type='provenance']/t:change", NS)
+
+
+def edit(record) -> tuple[str, str]:
+    """The exact edit of the pipeline's markdown a record holds: its `seg type="markdown"`
+    pair where the text reads otherwise, else its `choice`."""
+    before = record.find("t:seg[@type='markdown'][@subtype='before']", NS)
+    if before is not None:
+        after = record.find("t:seg[@type='markdown'][@subtype='after']", NS)
+    else:
+        before, after = record.find("t:choice", NS)
+    return _note_text(before), _note_text(after)
+
+
 def replay(document, repaired: str, src: source.Source) -> bytes:
-    """The raw bytes rebuilt from the repaired text and the TEI's provenance notes alone."""
+    """The raw bytes rebuilt from the repaired text and the TEI's change records alone."""
     by_stage: dict[str, list[tuple[int, str, str]]] = {name: [] for name in NAMES}
-    for note in document.iterfind(".//t:standOff//t:note[@type='provenance']", NS):
-        if note.find("t:seg[@type='decision'][@subtype='rejected']", NS) is not None:
+    for record in records(document):
+        if record.find("t:seg[@type='decision'][@subtype='rejected']", NS) is not None:
             continue  # a reviewer rejected it: it was never applied
-        stage = note.get("subtype")
-        step = int(note.find("t:num[@type='offset-step']", NS).get("value"))
+        stage = record.get("n")
+        step = int(record.find("t:num[@type='offset-step']", NS).get("value"))
         offset = (by_stage[stage][-1][0] if by_stage[stage] else 0) + step
-        before = _text(note.find("t:choice/t:orig", NS))
-        after = _text(note.find("t:choice/t:reg", NS))
-        by_stage[stage].append((offset, before, after))
+        by_stage[stage].append((offset, *edit(record)))
     text = repaired
     for name in reversed(NAMES):
         text = alignment.undo(text, by_stage[name])
@@ -108,27 +116,45 @@ def _replay(document, result) -> Check:
 
 
 def _tei_blocks(document) -> list[str]:
+    """The reading text's blocks: the text's own in order, then its footnotes' in order. Page
+    furniture (<fw>) is not reading text, and a footnote written at its mark is not part of the
+    paragraph around it."""
     body = document.find(".//t:text/t:body", NS)
     if body is None:
         return []  # no TEI text at all: the check fails on the number of blocks
-    texts = []
+    texts, notes = [], []
     for element in body.iter():
         name = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
         if name in ("p", "head", "ab", "cell", "docAuthor") or \
                 name == "item" and not any(isinstance(child.tag, str) and
                                            child.tag.rsplit("}", 1)[-1] in _ITEM_BLOCKS
                                            for child in element):
-            texts.append(_text(element))
-    return texts
+            in_note = any(ancestor.tag == _NOTE for ancestor in element.iterancestors())
+            (notes if in_note else texts).append(reading_text(element))
+    return texts + sorted(notes)
+
+
+_NOTE, _FW = f"{{{tei.TEI_NS}}}note", f"{{{tei.TEI_NS}}}fw"
+
+
+def reading_text(element) -> str:
+    """An element's reading text: without page furniture, and without the footnotes written at
+    their marks."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag not in (_NOTE, _FW):
+            parts.append(reading_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _markdown_blocks(text: str) -> list[str]:
     root = markdown.parse(text)
-    texts = []
+    texts, notes = [], []
     meta = root.children[0] if root.children and root.children[0].kind == "MetadataBlock" else None
     byline = tei.frontmatter.read(text[meta.start:meta.end]).get("byline") if meta else None
 
-    def visit(node):
+    def visit(node, texts):
         for child in node.children:
             if child.kind in _LEAVES:
                 texts.append(child.visible())
@@ -140,16 +166,21 @@ def _markdown_blocks(text: str) -> list[str]:
                     if isinstance(part, list):
                         texts.append("".join(c.visible() for c in part))
                     else:
-                        visit(markdown.Node("Document", part.start, part.end, children=[part]))
+                        visit(markdown.Node("Document", part.start, part.end, children=[part]),
+                              texts)
             elif child.kind == "BlockQuote" and not child.children:
                 texts.append("")  # a `>` line with nothing after it: the writer's empty <p>
-            elif child.kind in ("BlockQuote", "List", "Table", "TableHead", "TableRow",
-                                "FootnoteDefinition"):
-                visit(child)
-    visit(root)
+            elif child.kind == "FootnoteDefinition":
+                visit(child, notes)
+                if not child.children:
+                    notes.append("")  # the writer's empty <p>
+            elif child.kind in ("BlockQuote", "List", "Table", "TableHead", "TableRow"):
+                visit(child, texts)
+    visit(root, texts)
     if isinstance(byline, str):  # read under the opening title, if there is one, else first
         blocks = [b for b in root.children if b.kind != "MetadataBlock"]
         texts.insert(1 if blocks and blocks[0].kind == "Heading" else 0, byline)
+    texts += sorted(notes)
     return texts or [""]  # an empty text is written as one empty <p>: TEI needs a block
 
 

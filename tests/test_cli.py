@@ -157,11 +157,13 @@ def test_input_kind_from_the_option_or_the_collection_config(tmp_path, capsys):
 def test_explain_on_a_damaged_note_is_one_line(tmp_path, capsys):
     damaged = tmp_path / "d.tei.xml"
     damaged.write_text('<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">'
-                       '<standOff><listAnnotation><note type="provenance" n="x"><p>why</p>'
-                       '</note></listAnnotation></standOff></TEI>\n', encoding="utf-8")
+                       '<teiHeader><revisionDesc><listChange><listChange type="provenance">'
+                       '<change n="links"><p>why</p></change>'
+                       '</listChange></listChange></revisionDesc></teiHeader></TEI>\n',
+                       encoding="utf-8")
     assert main(["explain", str(damaged)]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "line 2: a provenance note without <choice>" in err
+    assert err.count("\n") == 1 and "line 2: a change record without <choice>" in err
 
 
 def test_a_collection_config_that_is_not_a_table_is_one_line(tmp_path, capsys):

@@ -49,13 +49,13 @@ def test_rejected_change_is_not_applied_and_both_are_recorded(tmp_path, capsys):
     assert paragraphs == ["The committee met on Tuesday and agreed that the",
                           "archive would open in May.",
                           "Funding came from the city council."]
-    rejected = document.find(f".//t:note[@xml:id='{first.id}']/t:seg", NS)
+    rejected = document.find(f".//t:change[@xml:id='{first.id}']/t:seg", NS)
     assert rejected.get("subtype") == "rejected" and rejected.get("resp") == "#reviewer-ana-ruiz"
     assert rejected.find("t:date", NS).get("when") == "2026-11-20"
     assert "two paragraphs in print" in "".join(rejected.itertext())
-    accepted = document.find(f".//t:note[@xml:id='{second.id}']/t:seg", NS)
+    accepted = document.find(f".//t:change[@xml:id='{second.id}']/t:seg", NS)
     assert accepted.get("subtype") == "accepted" and accepted.get("resp") == "#reviewer-ben-ode"
-    reviews = document.findall(".//t:revisionDesc/t:change[@n='review']", NS)
+    reviews = document.findall(".//t:revisionDesc/t:listChange/t:change[@n='review']", NS)
     assert [(c.get("who"), c.get("when")) for c in reviews] == [
         ("#reviewer-ana-ruiz", "2026-11-20"), ("#reviewer-ben-ode", "2026-11-21")]
     assert schema.errors(data) == []
@@ -77,7 +77,7 @@ def test_stale_decisions_are_reported_not_applied(tmp_path, capsys):
     assert "chg-join_midsentence_break-9999: stale, not applied: no change has this id" in err
     assert f"{first.id}: stale, not applied: the change with this id now turns" in err
     document = etree.fromstring((out / "d.tei.xml").read_bytes())
-    stale = document.findall(".//t:listAnnotation[@type='stale-decisions']/t:note", NS)
+    stale = document.findall(".//t:notesStmt/t:note[@type='stale-decision']", NS)
     assert len(stale) == 2
     assert "Funding came from the city council." in "".join(document.find(".//t:body",
                                                                            NS).itertext())

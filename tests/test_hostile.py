@@ -72,7 +72,7 @@ def test_characters_xml_forbids_are_recorded_never_dropped(char, codec):
         ("encoding", "remove_control_chars", "")]
     document = parse(tei.write(result, Path("clean/d.tei.xml"))).getroot()
     assert document.find(".//t:body//t:g", NS) is None  # the reading text has none left
-    shown = document.findall(".//t:note[@n='remove_control_chars']/t:choice/t:orig/t:g", NS)
+    shown = document.findall(".//t:change[@subtype='remove_control_chars']/t:choice/t:sic/t:g", NS)
     assert [(g.get("type"), g.get("n")) for g in shown] == [
         ("unrepresentable", f"U+{ord(char):04X}")]
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lxml import etree
+
 from pipeline import process, source, tei, verify
 from pipeline.schema import errors
 from pipeline.xmlsafe import parse
@@ -50,15 +52,18 @@ def test_pdftotext_dump_gives_pages_heads_and_a_kept_table(tmp_path):
     div = body.find(".//t:div", NS)
     assert [h.text for h in div.findall("t:head", NS)] == ["CAPÍTULO 2", "LOS FONDOS"]
     paragraph = div.find("t:p", NS)
-    # The sentence goes on across the page: one paragraph, the page break inside it.
-    assert "".join(paragraph.itertext()) == (
+    # The sentence goes on across the page: one paragraph, the page break inside it, the
+    # page's furniture beside it.
+    assert [(fw.get("type"), fw.get("place"), fw.text) for fw in paragraph.findall("t:fw", NS)] \
+        == [("pageNum", "bottom", "7"), ("header", "top", "Boletín del Archivo")]
+    assert verify.reading_text(paragraph) == (
         "El archivo conserva las actas del concejo desde 1520 y los padrones de vecinos que se "
         "hicieron en el siglo XVIII, cuando la villa creció hasta duplicar su población.")
     assert paragraph.find("t:pb", NS).get("n") == "8"
     table = div.find("t:ab[@type='code']", NS)
     assert table.text.startswith("Serie        Años          Cajas\n")
-    assert "Boletín del Archivo" not in "".join(body.itertext())
-    doubts = root.findall(".//t:listAnnotation[@type='doubts']/t:note", NS)
+    assert "Boletín del Archivo" not in verify.reading_text(body)
+    doubts = root.findall(".//t:notesStmt/t:note[@type='doubt']", NS)
     assert [d.get("n") for d in doubts] == ["keep_table_verbatim"]
     kind = root.find(".//t:sourceDesc//t:note[@type='input-kind']", NS)
     assert (kind.get("n"), kind.get("subtype")) == ("plain", "detected")
@@ -82,10 +87,10 @@ def test_link_covering_a_whole_line_is_a_doubt_not_a_change(tmp_path):
     raw, out, root = _tei(tmp_path, "links.md", text)
     ref = root.find(".//t:body//t:ref", NS)
     assert ref.get("target") == "https://x.org/rc"
-    doubts = root.findall(".//t:listAnnotation[@type='doubts']/t:note", NS)
+    doubts = root.findall(".//t:notesStmt/t:note[@type='doubt']", NS)
     assert [d.get("n") for d in doubts] == ["flag_link_extent"]
-    assert not [n for n in root.iterfind(".//t:note[@type='provenance']", NS)
-                if n.get("n") == "flag_link_extent"]
+    assert not [n for n in root.iterfind(".//t:listChange[@type='provenance']/t:change", NS)
+                if n.get("subtype") == "flag_link_extent"]
 
 
 def test_bare_address_becomes_a_reference_to_itself(tmp_path):
@@ -104,7 +109,7 @@ def test_table_cells_one_per_line_are_kept_verbatim_and_flagged(tmp_path):
     assert listing.text == cells + "\n"  # not joined into one line of prose
     assert ["".join(p.itertext()) for p in root.iterfind(".//t:body//t:p", NS)] == [
         "Los cargadores de arranque disponibles son estos.", "El texto sigue después de la tabla."]
-    doubts = root.findall(".//t:listAnnotation[@type='doubts']/t:note", NS)
+    doubts = root.findall(".//t:notesStmt/t:note[@type='doubt']", NS)
     assert [d.get("n") for d in doubts] == ["fence_table_cells"]
     assert all(check.ok for check in verify.verify(raw, out))
 
@@ -119,14 +124,13 @@ def test_footnotes_at_page_feet_become_notes_and_the_sentence_goes_on(tmp_path):
     assert all(check.ok for check in verify.verify(raw, out))
     body = root.find(".//t:body", NS)
     paragraph = body.find(".//t:p", NS)
-    assert "".join(paragraph.itertext()).endswith("el convento, donde permaneció hasta 1960.")
-    notes = body.findall(".//t:note[@place='foot']", NS)
-    assert ["".join(n.itertext()) for n in notes] == [
-        "Acta del concejo de 3 de marzo de 1931.",
-        "El pósito guardaba el grano de la villa desde el siglo XVI."]
-    anchors = paragraph.findall("t:ref[@type='noteAnchor']", NS)
-    assert [a.get("target") for a in anchors] == [
-        "#" + n.get("{http://www.w3.org/XML/1998/namespace}id") for n in notes]
+    assert verify.reading_text(paragraph).endswith("el convento, donde permaneció hasta 1960.")
+    notes = paragraph.findall("t:note[@place='foot']", NS)  # at their marks, as DTA has them
+    assert [(n.get("n"), "".join(n.itertext())) for n in notes] == [
+        ("1", "Acta del concejo de 3 de marzo de 1931."),
+        ("2", "El pósito guardaba el grano de la villa desde el siglo XVI.")]
+    assert paragraph.text.endswith("cuando el concejo") and notes[1].tail.startswith(" La ")
+    assert body.find(".//t:ref", NS) is None, "no empty anchor"
 
 
 def test_verso_and_recto_heads_without_form_feeds_are_page_furniture(tmp_path):
@@ -144,7 +148,14 @@ def test_verso_and_recto_heads_without_form_feeds_are_page_furniture(tmp_path):
     raw, out, root = _tei(tmp_path, "manor.txt", "\n".join(pages))
     body = root.find(".//t:body", NS)
     assert [pb.get("n") for pb in body.iter(f"{{{tei.TEI_NS}}}pb")] == [str(n) for n in range(2, 8)]
-    assert "ELMSWORTH" not in "".join(body.itertext())
+    fws = [(fw.get("type"), fw.get("place"), fw.text) for fw in body.iter(f"{{{tei.TEI_NS}}}fw")
+           if fw.text == "THE MANOR OF ELMSWORTH" or fw.text.isdigit()]
+    assert fws == [kind for n in range(2, 8) for kind in (
+        [("pageNum", "top", str(n)), ("header", "top", "THE MANOR OF ELMSWORTH")] if n % 2 == 0
+        else [("header", "top", "THE MANOR OF ELMSWORTH"), ("pageNum", "top", str(n))])]
+    assert all(fw.getprevious() is not None and etree.QName(fw.getprevious()).localname in
+               ("pb", "fw") for fw in body.iter(f"{{{tei.TEI_NS}}}fw")), "beside its pb"
+    assert "ELMSWORTH" not in verify.reading_text(body)
     assert body.find(".//t:head", NS) is None
     assert all(check.ok for check in verify.verify(raw, out))
 

@@ -42,7 +42,9 @@ SMALL = ("# Minutes \U0001f4dc <script>alert('x')</script> & notes\r\n\r\n"
 
 
 def _ids(document: etree._Element, kind: str) -> list[str]:
-    return [note.get(XML_ID) for note in document.iterfind(f".//t:note[@type='{kind}']", NS)]
+    path = ".//t:listChange[@type='provenance']/t:change" if kind == "provenance" else \
+        f".//t:note[@type='{kind}']"
+    return [note.get(XML_ID) for note in document.iterfind(path, NS)]
 
 
 def _small(tmp_path: Path):

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from lxml import etree
 
-from pipeline import process, schema, source, tei
+from pipeline import editorial, process, schema, source, tei
 from pipeline.model import Change, Decision
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,19 +82,29 @@ def test_every_note_points_at_a_body_element_and_ids_are_unique(sample):
     ids = [e.get(XML_ID) for e in sample.iter() if e.get(XML_ID)]
     assert len(ids) == len(set(ids))
     body_ids = {e.get(XML_ID) for e in sample.find(".//t:text", NS).iter() if e.get(XML_ID)}
-    notes = sample.findall(".//t:standOff//t:note", NS)
-    assert notes and all(note.get("target")[1:] in body_ids for note in notes)
+    records = sample.findall(".//t:listChange[@type='provenance']/t:change", NS)
+    assert records and all(record.get("target")[1:] in body_ids for record in records)
+    assert sample.find("t:standOff", NS) is None, "nothing a renderer would show after the text"
 
 
-def test_notes_carry_rule_text_and_raw_location(sample):
-    note = sample.find(".//t:note[@n='join_midsentence_break']", NS)
-    assert note.get("subtype") == "breaks"
-    assert note.get(XML_ID).startswith("chg-join_midsentence_break-")
-    assert note.find("t:choice/t:orig", NS).text == "\n\n"
-    assert note.find("t:choice/t:reg", NS).text == " "
-    assert note.find("t:ptr[@type='raw']", NS).get("target").startswith(
-        "../raw/000_5f556d4f1fe15307.txt#char=")
-    assert note.findtext("t:label", namespaces=NS).startswith("line ")
+def test_records_carry_rule_kind_responsibility_certainty_and_raw_location(sample):
+    record = sample.find(".//t:change[@subtype='join_midsentence_break']", NS)
+    assert (record.get("n"), record.get("type")) == ("breaks", "structure")
+    assert (record.get("resp"), record.get("cert")) == ("#pipeline", "medium")
+    assert sample.find(".//t:titleStmt/t:respStmt", NS).get(XML_ID) == "pipeline"
+    assert record.get(XML_ID).startswith("chg-join_midsentence_break-")
+    assert record.find("t:choice/t:orig", NS).text == "\n\n"
+    assert record.find("t:choice/t:reg", NS).text == " "
+    assert record.find("t:ptr[@type='raw']", NS).get("target").startswith(
+        "raw:000_5f556d4f1fe15307.txt#char=")
+    prefix = sample.find(".//t:listPrefixDef/t:prefixDef[@ident='raw']", NS)
+    assert prefix.get("replacementPattern") == "../raw/$1"
+    assert record.findtext("t:label", namespaces=NS).startswith("line ")
+    lost = sample.find(".//t:change[@subtype='drop_lost_link_target']", NS)
+    assert (lost.get("type"), lost.get("cert")) == ("correction", "high")
+    assert [lost.find(f"t:choice/t:{n}", NS).text or "" for n in ("sic", "corr")] == ["#", ""]
+    exact = [seg.text or "" for seg in lost.findall("t:seg[@type='markdown']", NS)]
+    assert exact == ["(#)", "()"], "the exact edit, for replay, where it reads otherwise"
 
 
 def test_header_names_the_raw_file_tool_rules_and_counts(sample):
@@ -103,9 +113,11 @@ def test_header_names_the_raw_file_tool_rules_and_counts(sample):
         source.read(SAMPLE).sha256
     assert header.find(".//t:measure", NS).get("quantity") == str(SAMPLE.stat().st_size)
     assert header.find(".//t:appInfo/t:application", NS).get("ident") == "pipeline"
-    assert header.find(".//t:editorialDecl/t:p[@n='breaks/join_midsentence_break']", NS) \
-        is not None
-    changes = header.findall(".//t:revisionDesc/t:change", NS)
+    assert header.find(".//t:editorialDecl/t:segmentation/t:p[@n='breaks/join_midsentence_break']",
+                       NS) is not None
+    assert header.find(".//t:editorialDecl/t:hyphenation/t:p[@n='breaks/join_hyphenated_word']",
+                       NS) is not None
+    changes = header.findall(".//t:revisionDesc/t:listChange/t:change", NS)
     assert [c.get("n") for c in changes] == ["encoding", "pages", "layout", "links", "breaks",
                                              "headings", "structure"]
     assert header.find(".//t:sourceDesc//t:note[@type='input-kind']", NS).get("n") == "markdown"
@@ -117,14 +129,17 @@ def test_source_date_epoch_dates_the_revisions(monkeypatch, tmp_path):
     raw.write_text("Uno.\n", encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     document = etree.fromstring(_write(raw, tmp_path / "d.tei.xml"))
-    assert {c.get("when") for c in document.iterfind(".//t:change", NS)} == {"2023-11-14"}
+    stages = document.iterfind(".//t:revisionDesc/t:listChange/t:change", NS)
+    assert {c.get("when") for c in stages} == {"2023-11-14"}
+    assert document.find(".//t:application", NS).get("when") == "2023-11-14"
+    assert document.find(".//t:publicationStmt/t:date", NS).get("when") == "2023-11-14"
 
 
 def test_forbidden_xml_characters_in_a_note_are_shown_as_g(tmp_path):
     raw = tmp_path / "d.md"
     raw.write_bytes(b"Hello\x01 world.\n")
     document = etree.fromstring(_write(raw, tmp_path / "d.tei.xml"))
-    orig = document.find(".//t:note[@n='remove_control_chars']/t:choice/t:orig", NS)
+    orig = document.find(".//t:change[@subtype='remove_control_chars']/t:choice/t:sic", NS)
     assert orig[0].get("n") == "U+0001"
     assert schema.errors(etree.tostring(document)) == []
 
@@ -142,20 +157,20 @@ def test_each_note_is_one_line_and_line_ends_survive(tmp_path):
     raw = tmp_path / "d.md"
     raw.write_text("A sentence cut\n\nin two.\n", encoding="utf-8")
     data = _write(raw, tmp_path / "d.tei.xml")
-    notes = [line for line in data.decode().splitlines() if '<note type="provenance"' in line]
+    notes = [line for line in data.decode().splitlines() if '<change xml:id="chg-' in line]
     assert len(notes) == 1 and "<orig>&#10;&#10;</orig>" in notes[0]
     document = etree.fromstring(data)
-    assert document.find(".//t:note/t:choice/t:orig", NS).text == "\n\n"
+    assert document.find(".//t:change/t:choice/t:orig", NS).text == "\n\n"
 
 
 def test_a_dump_using_private_use_characters_keeps_them_and_notes_stay_on_one_line(tmp_path):
     raw = tmp_path / "d.md"
     raw.write_text("A sentence \ue000 cut\n\nin two.\n", encoding="utf-8")
     data = _write(raw, tmp_path / "d.tei.xml")
-    notes = [line for line in data.decode().splitlines() if '<note type="provenance"' in line]
+    notes = [line for line in data.decode().splitlines() if '<change xml:id="chg-' in line]
     assert len(notes) == 1 and "<orig>&#10;&#10;</orig>" in notes[0]
     document = etree.fromstring(data)
-    assert document.find(".//t:note/t:choice/t:orig", NS).text == "\n\n"
+    assert document.find(".//t:change/t:choice/t:orig", NS).text == "\n\n"
     assert "\ue000" in "".join(document.find(".//t:body", NS).itertext())
 
 
@@ -169,21 +184,27 @@ def test_a_byline_under_the_title_stays_under_it(tmp_path):
     assert all(check.ok for check in verify(raw, out))
 
 
-def test_footnotes_become_notes_linked_from_their_anchors(tmp_path):
-    raw = tmp_path / "fn.md"
-    raw.write_text("The archive was founded in 1931[^1] and moved in 1960.[^2]\n\n"
-                   "[^1]: By the town council.\n\n[^2]: To the old convent.\n\n"
-                   "[^2]: A second note with the same label.\n\nMore text.\n", encoding="utf-8")
-    data = _write(raw, tmp_path / "fn.tei.xml")
+def test_footnotes_are_written_at_their_marks(tmp_path):
+    from pipeline.verify import verify
+
+    raw, out = _cleaned(tmp_path, "fn.md",
+                        "The archive was founded in 1931[^1] and moved in 1960.[^2] Again.[^1]\n\n"
+                        "[^1]: By the town council.\n\n[^2]: To the old convent.\n\n"
+                        "[^2]: A second note with the same label.\n\nMore text.\n")
+    data = out.read_bytes()
     assert schema.errors(data) == []
     body = etree.fromstring(data).find(".//t:body", NS)
-    notes = body.findall("t:note[@place='foot']", NS)
-    assert ["".join(n.itertext()) for n in notes] == [
-        "By the town council.", "To the old convent.", "A second note with the same label."]
-    anchors = body.findall("t:p/t:ref[@type='noteAnchor']", NS)
-    assert [(a.get("n"), a.get("target")) for a in anchors] == [
-        ("1", "#" + notes[0].get(XML_ID)), ("2", "#" + notes[1].get(XML_ID))]
-    assert len({n.get(XML_ID) for n in notes}) == 3
+    paragraph = body.find("t:p", NS)
+    notes = paragraph.findall("t:note[@place='foot']", NS)
+    assert [(n.get("n"), "".join(n.itertext())) for n in notes] == [
+        ("1", "By the town council."), ("2", "To the old convent.")]
+    assert notes[0].getprevious() is None and paragraph.text.endswith("in 1931")
+    again = paragraph.find("t:ptr[@type='noteAnchor']", NS)
+    assert (again.get("n"), again.get("target")) == ("1", "#" + notes[0].get(XML_ID))
+    assert body.find(".//t:ref[@type='noteAnchor']", NS) is None, "no empty reference"
+    unreferenced = body.findall("t:note[@place='foot']", NS)
+    assert ["".join(n.itertext()) for n in unreferenced] == ["A second note with the same label."]
+    assert all(check.ok for check in verify(raw, out))
 
 
 def test_an_autolinked_mail_address_links_to_its_mailto_address(tmp_path):
@@ -202,14 +223,21 @@ def _infoset(element) -> tuple:
 
 
 def _note_as_elements(change, note_id, target, raw_ref, reviewers, step) -> etree._Element:
-    """The provenance note built as lxml elements, as `tei._note` must read back."""
-    note = tei.E("note", {"type": "provenance", "subtype": change.stage, "n": change.rule,
-                          "xml:id": note_id, "target": "#" + target})
+    """The change record built as lxml elements, as `tei._record` must read back."""
+    resp = "#pipeline" + (f" #{reviewers[change.decision.reviewer]}"
+                          if change.decision and change.applied else "")
+    note = tei.E("change", {"xml:id": note_id, "type": "correction", "subtype": change.rule,
+                            "n": change.stage, "target": "#" + target, "resp": resp,
+                            "cert": "high"})
     choice = tei.sub(note, "choice")
-    tei.sub(choice, "orig", text=change.before)
-    tei.sub(choice, "reg", text=change.after)
+    tei.sub(choice, "sic", text=editorial.reading(change.before))
+    tei.sub(choice, "corr", text=editorial.reading(change.after))
+    if (editorial.reading(change.before), editorial.reading(change.after)) != (change.before,
+                                                                               change.after):
+        tei.sub(note, "seg", {"type": "markdown", "subtype": "before"}, change.before)
+        tei.sub(note, "seg", {"type": "markdown", "subtype": "after"}, change.after)
     tei.sub(note, "ptr", {"type": "raw",
-                          "target": f"{raw_ref}#char={change.raw_start},{change.raw_end}"})
+                          "target": f"raw:{raw_ref}#char={change.raw_start},{change.raw_end}"})
     if step is not None:
         tei.sub(note, "num", {"type": "offset-step", "value": str(step)})
     tei.sub(note, "label", text=f"line {change.raw_line}, column {change.raw_column}")
@@ -228,7 +256,7 @@ def _note_as_elements(change, note_id, target, raw_ref, reviewers, step) -> etre
 
 # Text with what XML escapes or cannot carry: markup characters, quotes, CR, tabs, line ends,
 # C0 controls, noncharacters, astral characters.
-_TRICKY = st.text(st.sampled_from(list("a é&<>\"'\r\n\t\x01\x0c\x1f\ufffe\uffff😀]]>-")),
+_TRICKY = st.text(st.sampled_from(list("a é&<>\"'\r\n\t\x01\x0c\x1f\ufffe\uffff😀]]>-#()*\\")),
                   max_size=12)
 
 
@@ -244,7 +272,7 @@ def test_notes_written_as_text_read_as_the_notes_lxml_would_build(before, after,
     change = Change("links", "drop_lost_link_target", reason, before, after, 3, 7, 1, 4, 3, 3, 5,
                     decision)
     reviewers = {"Ana <&>": "reviewer-ana"}
-    written = tei._note(change, "chg-x-1", "p-0", raw_ref, reviewers, step)
+    written = tei._record(change, "chg-x-1", "p-0", raw_ref, reviewers, step)
     assert "\n" not in written
     read = etree.fromstring(f'<TEI xmlns="{tei.TEI_NS}">{written}</TEI>')[0]
     assert _infoset(read) == _infoset(_note_as_elements(change, "chg-x-1", "p-0", raw_ref,
@@ -280,8 +308,12 @@ def test_front_matter_fields_the_writer_does_not_map_are_kept_as_notes(tmp_path)
     document = etree.fromstring(out.read_bytes())
     notes = {note.get("n"): note.text for note in
              document.iterfind(".//t:sourceDesc//t:note[@type='front-matter']", NS)}
-    assert notes == {"date": "2020-05-01", "tags": "[archivio, restauro]",
-                     "source_url": "https://example.org/x?a=1&b=2"}
+    assert notes == {"tags": "[archivio, restauro]"}
+    work = document.find(".//t:sourceDesc/t:bibl[@type='work']", NS)
+    assert [(etree.QName(e).localname, e.text) for e in work] == [
+        ("title", "Il fondo"), ("date", "2020-05-01"),
+        ("ref", "https://example.org/x?a=1&b=2")]
+    assert work.find("t:ref", NS).get("target") == "https://example.org/x?a=1&b=2"
     assert document.find(".//t:titleStmt/t:title", NS).text == "Il fondo"
 
 

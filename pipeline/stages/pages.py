@@ -554,3 +554,8 @@ class _Lines:
             return None
         last = self.text[spans[-1][0]:spans[-1][1]]
         return spans[0][0], spans[-1][0] + len(last.rstrip())
+
+
+def is_folio(line: str) -> bool:
+    """A line that is only a page number ('12', '- 3 -', 'xiv', 'Seite 4', '3/13')."""
+    return bool(_PAGE_NUMBER.match(line.strip()))
