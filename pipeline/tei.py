@@ -256,9 +256,10 @@ def _furniture(text: str, removed: list[tuple[int, int]]) -> list[list[tuple[str
     result: list[list[tuple[str, str, str]]] = []
     for i in range(len(found) + 1):
         foot = [fw for _, line in (edges[i - 1][1] if i else [])
-                for fw in _fw(line, "bottom", firsts[i] if i < len(found) else "")]
+                for fw in _fw(line, "bottom", firsts[i] if i < len(found) else "",
+                              found[i - 1].number)]
         head = [fw for _, line in (edges[i][0] if i < len(found) else [])
-                for fw in _fw(line, "top", "")]
+                for fw in _fw(line, "top", "", found[i].number)]
         result.append(foot + head)
     return result
 
@@ -267,24 +268,31 @@ _LINE = re.compile(r"[^\n\f]*\S[^\n\f]*")
 
 
 def _inside(line: tuple[int, str], spans: list[tuple[int, int]]) -> bool:
+    """Whether the line lies in one of `spans` (in order, apart)."""
     start, content = line
-    return any(a <= start and start + len(content) <= b for a, b in spans)
+    i = bisect_right(spans, (start, float("inf"))) - 1
+    return i >= 0 and start + len(content) <= spans[i][1]
 
 
 _FOLIO_BESIDE = re.compile(r"^(\d{1,4})\s+(\S.*)$|^(.*\S)\s+(\d{1,4}(?:\s*/\s*\d{1,4})?)$")
 _SIGNATURE = re.compile(r"^\*?[A-Z]{1,3}\s?[0-9]{0,2}$")
 
 
-def _fw(line: str, place: str, next_word: str) -> list[tuple[str, str, str]]:
+def _fw(line: str, place: str, next_word: str,
+        number: str | None = None) -> list[tuple[str, str, str]]:
     """A furniture line as <fw> pieces: a folio (pageNum), a running head beside it (header),
-    a signature mark (sig) or a catchword (catch, the first word of the next page)."""
+    a signature mark (sig) or a catchword (catch, the first word of the next page). A number
+    beside a head is its folio when it is the page's `number` or set apart by a column gap
+    ('2  HISTORY'); 'Annual report 2024' is a head."""
     if pages.is_folio(line):
         return [("pageNum", place, line)]
     beside = _FOLIO_BESIDE.match(line)
-    if beside and beside.group(1):
-        return [("pageNum", place, beside.group(1)), ("header", place, beside.group(2))]
     if beside:
-        return [("header", place, beside.group(3)), ("pageNum", place, beside.group(4))]
+        folio, head = (beside.group(1), beside.group(2)) if beside.group(1) else \
+            (beside.group(4), beside.group(3))
+        if folio == number or len(line) - len(folio) - len(head) >= 2:
+            pieces = [("pageNum", place, folio), ("header", place, head)]
+            return pieces if beside.group(1) else pieces[::-1]
     if place == "bottom" and _SIGNATURE.match(line):
         return [("sig", place, line)]
     if place == "bottom" and line == next_word:

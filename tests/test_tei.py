@@ -317,14 +317,82 @@ def test_front_matter_fields_the_writer_does_not_map_are_kept_as_notes(tmp_path)
     assert document.find(".//t:titleStmt/t:title", NS).text == "Il fondo"
 
 
-def test_link_targets_a_uri_cannot_hold_as_written_are_escaped(tmp_path):
-    _, out = _cleaned(tmp_path, "links.md",
-                      "See [the plan](<https://example.org/the plan>), [its notes]"
-                      "(https://example.org/notes#a#b), ![the map](<map one.png>) and the "
-                      "catalogue at http://archivo.example.es/catalog:## today.\n")
+def test_internal_links_point_at_the_heading_or_the_marked_element(tmp_path):
+    from pipeline.verify import verify
+
+    raw, out = _cleaned(tmp_path, "links.md",
+                        "# Part one\n\nAs [part two](#part-two) says, [the method](#method) "
+                        "shows and [nowhere](#missing) does not.\n\n# Part two\n\nThe second.\n\n"
+                        "## How it was done {#method}\n\nBy hand.\n")
     document = etree.fromstring(out.read_bytes())
-    assert [ref.get("target") for ref in document.iterfind(".//t:body//t:ref", NS)] == [
-        "https://example.org/the%20plan", "https://example.org/notes#a%23b",
-        "http://archivo.example.es/catalog:#%23"]
-    assert document.find(".//t:graphic", NS).get("url") == "map%20one.png"
+    heads = {h.text: h.get(XML_ID) for h in document.iterfind(".//t:head", NS)}
+    refs = [(ref.text, ref.get("target")) for ref in document.iterfind(".//t:body//t:ref", NS)]
+    assert refs == [("part two", "#" + heads["Part two"]),
+                    ("the method", "#" + heads["How it was done"]), ("nowhere", None)]
+    lost = document.find(".//t:notesStmt/t:note[@type='unresolved-link']", NS)
+    assert "'#missing'" in lost.text and lost.get("target") == "#p-12"
     assert schema.errors(out.read_bytes()) == []
+    assert all(check.ok for check in verify(raw, out))
+
+
+def test_the_header_says_who_publishes_under_which_licence_and_what_the_work_is(
+        tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pipeline.tei]\npublisher = "Archivo Municipal"\nlicence = "CC BY 4.0"\n'
+        'licence_url = "https://creativecommons.org/licenses/by/4.0/"\n'
+        'code_url = "https://example.org/pipeline"\n'
+        '[tool.pipeline.tei.source]\npublisher = "Editorial Sur"\n', encoding="utf-8")
+    _, out = _cleaned(tmp_path, "d.md", "---\ntitle: Il fondo\nauthor: Ana Ruiz\n---\n\nTesto.\n")
+    header = etree.fromstring(out.read_bytes()).find("t:teiHeader", NS)
+    publication = header.find(".//t:publicationStmt", NS)
+    assert [(etree.QName(e).localname, e.text) for e in publication.iter() if e.text and
+            e.text.strip()] == [("publisher", "Archivo Municipal"), ("idno", "d.tei.xml"),
+                                ("licence", "CC BY 4.0")]
+    assert publication.find(".//t:licence", NS).get("target").startswith("https://creative")
+    work = header.find(".//t:sourceDesc/t:bibl[@type='work']", NS)
+    assert [(etree.QName(e).localname, e.text) for e in work] == [
+        ("title", "Il fondo"), ("author", "Ana Ruiz"), ("publisher", "Editorial Sur")]
+    application = header.find(".//t:application", NS)
+    assert application.find("t:ref", NS).get("target") == "https://example.org/pipeline"
+    assert application.findtext("t:desc", namespaces=NS).startswith("Cleans raw text dumps")
+
+
+def test_without_settings_the_header_says_publisher_and_licence_are_unknown(tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _, out = _cleaned(tmp_path, "d.md", "Testo.\n")
+    publication = etree.fromstring(out.read_bytes()).find(".//t:publicationStmt", NS)
+    assert publication.findtext("t:publisher", namespaces=NS) == "unknown"
+    assert publication.find("t:availability", NS).get("status") == "unknown"
+    assert publication.find("t:date", NS) is None, "no date without settings or the epoch"
+
+
+def test_a_setting_the_header_does_not_know_is_one_line(tmp_path, monkeypatch, capsys):
+    from pipeline.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.pipeline.tei]\npublsher = "X"\n')
+    (tmp_path / "d.md").write_text("Testo.\n", encoding="utf-8")
+    assert main(["run", "d.md", "--out", "clean"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "[tool.pipeline.tei] has no setting 'publsher'" in err
+
+
+@pytest.mark.parametrize("line, place, next_word, expected", [
+    ("12", "bottom", "", [("pageNum", "bottom", "12")]),
+    ("- xiv -", "top", "", [("pageNum", "top", "- xiv -")]),
+    ("4   THE MANOR", "top", "", [("pageNum", "top", "4"), ("header", "top", "THE MANOR")]),
+    ("THE MANOR   5", "top", "", [("header", "top", "THE MANOR"), ("pageNum", "top", "5")]),
+    ("B2", "bottom", "", [("sig", "bottom", "B2")]),
+    ("whereof", "bottom", "whereof", [("catch", "bottom", "whereof")]),
+    ("whereof", "bottom", "Thus", [("header", "bottom", "whereof")]),
+    ("Annual report 2024", "top", "", [("header", "top", "Annual report 2024")]),
+])
+def test_page_furniture_is_told_apart_for_fw(line, place, next_word, expected):
+    assert tei._fw(line, place, next_word) == expected
+
+
+def test_a_number_beside_a_head_is_its_folio_when_it_is_the_page_number():
+    assert tei._fw("HISTORY 3", "top", "", "3") == [("header", "top", "HISTORY"),
+                                                     ("pageNum", "top", "3")]
