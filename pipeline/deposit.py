@@ -4,7 +4,8 @@ An archive that takes a cleaned collection must be able to show, years later and
 project, that nothing in it changed and that every repair is accounted for. So the bag carries
 
     data/raw/<dump>                    the untouched originals, byte for byte
-    data/clean/<name>.tei.xml          the TEI (its raw ref, ../raw/<dump>, resolves inside the bag)
+    data/clean/<name>.tei.xml          the TEI (its pointers raw:<dump>#char=…, which its header
+                                       declares as ../raw/<dump>, resolve inside the bag)
     data/provenance/<name>.changes.jsonl   one JSON record per change, with its decision
     data/decisions/<name>.decisions.json   the reviewers' decisions the TEI was written with
     data/review/*.html                 the review reports, when they were made (not with

@@ -46,7 +46,7 @@ PIPELINE_ID = "pipeline"  # the xml:id of the pipeline's respStmt, which every r
 # Front matter fields the writer maps to TEI elements; the others are kept as notes.
 _MAPPED_FIELDS = {"title", "author", "byline", "type", "date", "publisher", "url",
                   "source_url", "link"}
-_RECORD_INDENT = b"\n        "  # between records, as `_layout` indents their listChange
+_RECORD_INDENT = b"\n          "  # between records, as `_layout` indents their listChange
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
 _LAYOUT = {"TEI", "teiHeader", "fileDesc", "titleStmt", "publicationStmt", "sourceDesc", "bibl",

@@ -47,7 +47,8 @@ def test_sample_matches_committed_clean_output(file_regression):
     file_regression.check(_write(SAMPLE, out).decode("utf-8"), fullpath=out, encoding="utf-8")
 
 
-@pytest.mark.parametrize("raw", sorted(GOLDEN.glob("*.md")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("raw", sorted([*GOLDEN.glob("*.md"), *GOLDEN.glob("*.txt")]),
+                         ids=lambda p: p.stem)
 def test_small_golden_files(raw, file_regression):
     out = raw.with_suffix(".tei.xml")
     file_regression.check(_write(raw, out).decode("utf-8"), fullpath=out, encoding="utf-8")
