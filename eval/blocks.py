@@ -97,6 +97,8 @@ def _inline_text(element, kinds, found, pieces: list[str], in_other: bool) -> No
     for child in element:
         if not isinstance(child.tag, str):  # a comment or processing instruction: not text
             pass
+        elif _local_name(child) == "fw":  # a page's running head or folio: not the text's
+            pass
         elif _local_name(child) in kinds:
             _walk(child, kinds, found, in_other)
             pieces.append(" ")

@@ -72,7 +72,8 @@ def test_tei_blocks_read_the_body_only(tmp_path):
     tei = tmp_path / "x.tei.xml"
     tei.write_text(
         '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><p>header</p></teiHeader>'
-        "<text><body><div><head>Titre</head><p>Un <hi>mot</hi>.<!-- note --></p>"
+        "<text><body><div><head>Titre</head><p>Un <hi>mot</hi>.<!-- note --><fw type='pageNum'"
+        " place='bottom'>3</fw><pb n='4'/><fw type='header' place='top'>TITRE</fw></p>"
         "<list><item>point</item></list><ab type='code'>x = 1</ab></div></body></text>"
         "<standOff><note>provenance</note></standOff></TEI>")
     assert blocks.tei_file_blocks(tei) == [
