@@ -219,10 +219,11 @@ def _page_breaks(result: Result) -> list[PageBreak]:
         return []
     k = result.stages.index("pages")
     text = result.stage_text(k)
-    found = pages.breaks(text)
+    paged = pages.paginate(text)
+    found = pages.breaks(text, paged)
     if not found:
         return []
-    furniture = _furniture(text, _removed(result))
+    furniture = _furniture(text, paged, _removed(result))
     entries = [(process.forward(result.alignments[k:], pos), number, fw, True)
                for (pos, number), fw in zip(found, furniture)]
     if furniture[-1]:
@@ -241,10 +242,10 @@ def _removed(result: Result) -> list[tuple[int, int]]:
     return spans
 
 
-def _furniture(text: str, removed: list[tuple[int, int]]) -> list[list[tuple[str, str, str]]]:
+def _furniture(text: str, found: list[pages.Page],
+               removed: list[tuple[int, int]]) -> list[list[tuple[str, str, str]]]:
     """For each page break of `text` (and one more, for the end), the furniture around it:
     the lines at the pages' edges that the pages stage took for furniture and removed."""
-    found = pages.paginate(text)
     edges, firsts = [], []
     for page in found:
         lines = [(m.start(), m.group().strip()) for m in _LINE.finditer(text, page.start, page.end)]

@@ -188,15 +188,16 @@ def _value(mark: str) -> int:
     return int(mark.translate(str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")))
 
 
-def breaks(text: str) -> list[tuple[int, str | None]]:
+def breaks(text: str, pages: list[Page] | None = None) -> list[tuple[int, str | None]]:
     r"""Where each page begins in `text` (the pages stage's input) and its number, if known: the
     TEI writer's `<pb/>` milestones. The first page begins at 0; none when the text has no pages.
+    `pages` are the text's, when the caller has them already (`paginate`).
 
     >>> breaks("Title\n\nText.\n\n- 1 -\n\fTitle\n\nMore.\n\n- 2 -\n")
     [(0, '1'), (12, '2')]
     """
     lines = _Lines(text)
-    pages = paginate(text, lines)
+    pages = pages or paginate(text, lines)
     if len(pages) < 2:
         return []
     found = [(0, pages[0].number)]
