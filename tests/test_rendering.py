@@ -1,5 +1,5 @@
 """The TEI as the community's renderer shows it: CETEIcean, with its default behaviours, in Debian's
-headless chromium (driven by Playwright, as tests/test_review.py does).
+headless chromium (driven by Playwright: the `browser` of tests/conftest.py).
 
 CETEIcean (npm, pinned in tests/cetei/package-lock.json, installed by `make test` with `npm ci`)
 turns TEI elements into HTML custom elements and shows all their text except the teiHeader's. So
@@ -16,7 +16,6 @@ import pytest
 from lxml import etree
 
 from pipeline import process, source, tei
-from tests.test_review import browser  # noqa: F401  one chromium for the session, as there
 
 ROOT = Path(__file__).resolve().parent.parent
 CETEI = Path(__file__).parent / "cetei" / "node_modules" / "CETEIcean" / "dist" / "CETEI.js"
@@ -65,7 +64,7 @@ _RENDER = """async (xml) => {
 
 
 @pytest.fixture
-def render(browser, tmp_path):  # noqa: F811
+def render(browser, tmp_path):
     if not CETEI.exists():
         pytest.fail(f"{CETEI} is missing: `make test` installs it (npm ci in tests/cetei)")
     page = browser.new_page()

@@ -10,8 +10,6 @@ are skipped, with the reason, only on a machine without /usr/bin/chromium outsid
 from __future__ import annotations
 
 import json
-import os
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -23,9 +21,6 @@ from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "raw" / "000_5f556d4f1fe15307.txt"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 NS = {"t": tei.TEI_NS}
 
@@ -178,26 +173,6 @@ def test_cli_review_writes_a_page_per_dump_and_names_the_bad_ones(tmp_path, caps
 
 
 # --- in a real browser -----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser():
-    in_ci = os.environ.get("CI") == "true"
-    if not CHROMIUM.exists():
-        if in_ci:
-            pytest.fail(f"{CHROMIUM} is missing in CI: .ci/run must install Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); the review page "
-                    "is then only checked as HTML")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if in_ci:
-            raise
-        pytest.skip("playwright is not installed: .venv/bin/python -m pip install -e '.[dev]'")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
