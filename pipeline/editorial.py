@@ -106,12 +106,13 @@ def cert(rule: str, reason: str, confidence: float | None = None) -> str:
     return RULES[rule][1]
 
 
-# Markdown syntax the pipeline writes or removes, and what a reader sees of it: a heading's or a
-# quotation's marker, a fence, emphasis markers, a footnote's definition label nothing; a
+# Markdown syntax the pipeline writes or removes, and what a reader sees of it: a heading's, a
+# quotation's or a list item's marker, a fence, emphasis markers, a footnote's label nothing; a
 # backslash escape the character; a footnote's mark its label; a link its text, and a lone link
 # destination (a lost '#') what it said.
 _SYNTAX = re.compile(r"""
-    (?P<line>(?m:^)[ \t]{0,3}(?:\#{1,6}(?:[ \t]+|$)|>[ \t]?|```.*|\[\^[^\]\s]+\]:[ \t]?))
+    (?P<line>(?m:^)[ \t]{0,3}(?:\#{1,6}(?:[ \t]+|$)|>[ \t]?|```.*|\[\^[^\]\s]+\]:[ \t]?
+                                |[-+*][ \t]+|\d{1,9}[.)][ \t]+))
   | \\(?P<escaped>[!-/:-@\[-`{-~])
   | \[\^(?P<mark>[^\]\s]+)\]
   | \[(?P<link>[^\]\n]*)\]\([^)\s]*\)
@@ -123,7 +124,9 @@ _DESTINATION = re.compile(r"\(([^()\s]*)\)")
 
 
 def reading(text: str) -> str:
-    """`text`, a piece of the pipeline's markdown, as it reads.
+    """`text`, a piece of the pipeline's markdown, as it reads. (A plain-text dump is not
+    markdown until the layout stage has written it: what the stages up to it found there reads
+    as it is.)
 
     >>> reading("\\n\\n## ")
     '\\n\\n'
@@ -133,6 +136,8 @@ def reading(text: str) -> str:
     ('#', '')
     >>> reading("sin \\\\*markup\\\\*")
     'sin *markup*'
+    >>> reading("\\n- ")
+    '\\n'
     """
     whole = _DESTINATION.fullmatch(text)
     if whole:

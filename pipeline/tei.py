@@ -165,6 +165,8 @@ def write(result: Result, tei_path: Path) -> bytes:
         notes_stmt.extend(notes)
         header.find(_tag("fileDesc")).find(_tag("sourceDesc")).addprevious(notes_stmt)
     records = header.find(f".//{_tag('listChange')}[@type='provenance']")
+    # A plain-text dump's stages up to layout read text that is not yet markdown.
+    plain_stages = {"encoding", "pages", "layout"} if result.kind == "plain" else set()
     previous: dict[str, int] = {}  # the last applied change's offset, per stage
     written: list[bytes] = []  # each record on its line, encoded at once: a dump's records are
     for change in result.changes:  # often larger than the dump
@@ -174,7 +176,7 @@ def write(result: Result, tei_path: Path) -> bytes:
             previous[change.stage] = change.out_start
         written += [_RECORD_INDENT, _record(change, ids.change(change),
                                             targets(change.final_start), raw_name, reviewers,
-                                            step).encode("utf-8")]
+                                            step, change.stage in plain_stages).encode("utf-8")]
     if written:
         records.append(etree.Comment(_RECORDS_PLACE))  # where the serialized records go
     else:
@@ -837,7 +839,7 @@ _DECL_ATTRIBUTES = {"correction": {"method": "markup"}, "normalization": {"metho
 
 
 def _record(change: Change, record_id: str, target: str, raw_name: str,
-            reviewers: dict[str, str], step: int | None) -> str:
+            reviewers: dict[str, str], step: int | None, plain_input: bool = False) -> str:
     """One change record, serialized: a TEI `<change>` in the header's `listChange` (HD6), so
     that renderers show the reading text alone. `step` places the change in its stage's output,
     counted from the previous applied change of that stage: replaying needs the place, and a
@@ -847,7 +849,8 @@ def _record(change: Change, record_id: str, target: str, raw_name: str,
     The `choice` holds the change as it reads: `sic`/`corr` for an error put right, `orig`/`reg`
     for a normalisation or a structural change (COEDCOR, COEDREG). Where the pipeline's edit of
     its markdown (a heading's `## `, a quotation's `> `, a footnote's `[^1]`) reads otherwise,
-    the exact edit follows as two `seg type="markdown"`: what `verify` replays.
+    the exact edit follows as two `seg type="markdown"`: what `verify` replays. `plain_input`:
+    the change's stage read a plain text's own characters, not markdown.
 
     Records are tens of thousands of small elements of one fixed shape: written as text they
     cost a tenth of what lxml elements do, in time and memory. A test checks that lxml reads
@@ -858,7 +861,8 @@ def _record(change: Change, record_id: str, target: str, raw_name: str,
     if change.decision and change.applied:
         resp += " #" + reviewers[change.decision.reviewer]
     wrong, right = ("sic", "corr") if kind == "correction" else ("orig", "reg")
-    before, after = editorial.reading(change.before), editorial.reading(change.after)
+    before = change.before if plain_input else editorial.reading(change.before)
+    after = editorial.reading(change.after)
     parts = [_start("change", {
                  "xml:id": record_id, "type": kind, "subtype": change.rule, "n": change.stage,
                  "target": "#" + target, "resp": resp,

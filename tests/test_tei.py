@@ -397,3 +397,21 @@ def test_page_furniture_is_told_apart_for_fw(line, place, next_word, expected):
 def test_a_number_beside_a_head_is_its_folio_when_it_is_the_page_number():
     assert tei._fw("HISTORY 3", "top", "", "3") == [("header", "top", "HISTORY"),
                                                      ("pageNum", "top", "3")]
+
+
+def test_records_read_as_text_where_the_edit_is_markdown_syntax(tmp_path):
+    from pipeline.verify import verify
+
+    raw, out = _cleaned(tmp_path, "d.txt", "The minutes were marked *draft* by the clerk of "
+                                           "the county court that morning.\n\n• first point\n"
+                                           "• second point\n")
+    document = etree.fromstring(out.read_bytes())
+
+    def read(rule):
+        record = document.find(f".//t:change[@subtype='{rule}']", NS)
+        return ([record.find(f"t:choice/t:{n}", NS).text or "" for n in ("orig", "reg")],
+                [seg.text or "" for seg in record.findall("t:seg[@type='markdown']", NS)])
+
+    assert read("escape_markup") == (["*", "*"], ["*", "\\*"])
+    assert read("mark_list_item") == (["• ", ""], ["• ", "- "])
+    assert all(check.ok for check in verify(raw, out))
