@@ -268,6 +268,8 @@ def _furniture(text: str, found: list[pages.Page],
 
 
 _LINE = re.compile(r"[^\n\f]*\S[^\n\f]*")
+_MARKS = ".,;:!?-"
+_RUNNING = {"top": "header", "bottom": "footer"}  # a running title above the text, or below it
 
 
 def _inside(line: tuple[int, str], spans: list[tuple[int, int]]) -> bool:
@@ -278,15 +280,16 @@ def _inside(line: tuple[int, str], spans: list[tuple[int, int]]) -> bool:
 
 
 _FOLIO_BESIDE = re.compile(r"^(\d{1,4})\s+(\S.*)$|^(.*\S)\s+(\d{1,4}(?:\s*/\s*\d{1,4})?)$")
-_SIGNATURE = re.compile(r"^\*?[A-Z]{1,3}\s?[0-9]{0,2}$")
+# A gathering's signature: a letter or two (Aa, BB) with the leaf's number, or a star.
+_SIGNATURE = re.compile(r"^(?:\*|[A-Z][a-z]?|[A-Z]{2})\s?[0-9ivx]{0,3}$")
 
 
 def _fw(line: str, place: str, next_word: str,
         number: str | None = None) -> list[tuple[str, str, str]]:
-    """A furniture line as <fw> pieces: a folio (pageNum), a running head beside it (header),
-    a signature mark (sig) or a catchword (catch, the first word of the next page). A number
-    beside a head is its folio when it is the page's `number` or set apart by a column gap
-    ('2  HISTORY'); 'Annual report 2024' is a head."""
+    """A furniture line as <fw> pieces: a folio (pageNum), a running head or foot (header,
+    footer) with or without a folio beside it, a signature mark (sig) or a catchword (catch, the
+    first word of the next page). A number beside a head is its folio when it is the page's
+    `number` or set apart by a column gap ('2  HISTORY'); 'Annual report 2024' is a head."""
     if pages.is_folio(line):
         return [("pageNum", place, line)]
     beside = _FOLIO_BESIDE.match(line)
@@ -294,13 +297,13 @@ def _fw(line: str, place: str, next_word: str,
         folio, head = (beside.group(1), beside.group(2)) if beside.group(1) else \
             (beside.group(4), beside.group(3))
         if folio == number or len(line) - len(folio) - len(head) >= 2:
-            pieces = [("pageNum", place, folio), ("header", place, head)]
+            pieces = [("pageNum", place, folio), (_RUNNING[place], place, head)]
             return pieces if beside.group(1) else pieces[::-1]
     if place == "bottom" and _SIGNATURE.match(line):
         return [("sig", place, line)]
-    if place == "bottom" and line == next_word:
+    if place == "bottom" and " " not in line and line.strip(_MARKS) == next_word.strip(_MARKS):
         return [("catch", place, line)]
-    return [("header", place, line)]
+    return [(_RUNNING[place], place, line)]
 
 
 def _title(root: markdown.Node) -> str | None:

@@ -387,7 +387,13 @@ def test_a_setting_the_header_does_not_know_is_one_line(tmp_path, monkeypatch, c
     ("THE MANOR   5", "top", "", [("header", "top", "THE MANOR"), ("pageNum", "top", "5")]),
     ("B2", "bottom", "", [("sig", "bottom", "B2")]),
     ("whereof", "bottom", "whereof", [("catch", "bottom", "whereof")]),
-    ("whereof", "bottom", "Thus", [("header", "bottom", "whereof")]),
+    ("whereof", "bottom", "Thus", [("footer", "bottom", "whereof")]),
+    ("whereof", "bottom", "whereof,", [("catch", "bottom", "whereof")]),
+    ("Bb3", "bottom", "", [("sig", "bottom", "Bb3")]),
+    ("THE END", "bottom", "", [("footer", "bottom", "THE END")]),
+    ("DRAFT", "bottom", "", [("footer", "bottom", "DRAFT")]),
+    ("Informe anual  12", "bottom", "", [("footer", "bottom", "Informe anual"),
+                                          ("pageNum", "bottom", "12")]),
     ("Annual report 2024", "top", "", [("header", "top", "Annual report 2024")]),
 ])
 def test_page_furniture_is_told_apart_for_fw(line, place, next_word, expected):
