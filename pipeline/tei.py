@@ -138,8 +138,10 @@ def _append_text(parent, text: str) -> None:
             sub(holder, "g", {"type": "unrepresentable", "n": f"U+{ord(controls[i]):04X}"})
 
 
-def write(result: Result, tei_path: Path) -> bytes:
-    """The TEI document for `result`, as bytes; `tei_path` only places the raw file relative to it."""
+def write(result: Result, tei_path: Path, settings: config.TeiSettings | None = None) -> bytes:
+    """The TEI document for `result`, as bytes; `tei_path` only places the raw file relative to
+    it. `settings` are the collection's (`[tool.pipeline.tei]`), read from pyproject.toml when
+    not given."""
     root = markdown.parse(result.text)
     fields = _front_matter(result.text, root)
     ids = _Ids(result)
@@ -147,7 +149,7 @@ def write(result: Result, tei_path: Path) -> bytes:
     body_builder = _Body(result, ids, fields, _page_breaks(result))
     tei = E("TEI", {"xml:lang": result.lang} if result.lang else None)
     raw_dir = Path(os.path.relpath(result.source.path.parent, tei_path.parent)).as_posix()
-    settings = config.tei_settings()
+    settings = settings or config.tei_settings()
     raw_name = quote(result.source.path.name)
     header = _header(result, fields, raw_dir, _title(root), reviewers, settings, tei_path)
     tei.append(header)

@@ -421,3 +421,19 @@ def test_records_read_as_text_where_the_edit_is_markdown_syntax(tmp_path):
     assert read("escape_markup") == (["*", "*"], ["*", "\\*"])
     assert read("mark_list_item") == (["• ", ""], ["• ", "- "])
     assert all(check.ok for check in verify(raw, out))
+
+
+def test_a_file_verifies_away_from_the_settings_it_was_written_with(tmp_path, monkeypatch):
+    from pipeline.verify import verify
+
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[tool.pipeline.tei]\npublisher = "Archivo Municipal"\nlicence = "CC0"\n'
+        'authority = "Ayuntamiento"\ncode_url = "https://example.org/p"\n'
+        '[tool.pipeline.tei.source]\nurl = "https://example.org/w"\n', encoding="utf-8")
+    monkeypatch.chdir(project)
+    raw, out = _cleaned(project, "d.md", "# Il fondo\n\nTesto.\n")
+    monkeypatch.chdir(elsewhere)  # as a deposited bag is checked, without the project's settings
+    assert [check.name for check in verify(raw, out) if not check.ok] == []
