@@ -437,3 +437,14 @@ def test_a_file_verifies_away_from_the_settings_it_was_written_with(tmp_path, mo
     raw, out = _cleaned(project, "d.md", "# Il fondo\n\nTesto.\n")
     monkeypatch.chdir(elsewhere)  # as a deposited bag is checked, without the project's settings
     assert [check.name for check in verify(raw, out) if not check.ok] == []
+
+
+def test_every_rule_has_a_kind_a_certainty_and_a_heading():
+    from pipeline.stages import STAGES
+
+    rules = {rule for stage in STAGES for rule in stage.RULES}
+    assert rules == set(editorial.RULES), "pipeline/editorial.py must describe every rule"
+    assert {kind for kind, _, _ in editorial.RULES.values()} == {
+        "correction", "normalization", "structure"}
+    assert {cert for _, cert, _ in editorial.RULES.values()} <= {"high", "medium", "low"}
+    assert {heading for _, _, heading in editorial.RULES.values()} == set(editorial.HEADINGS)
