@@ -44,8 +44,7 @@ _RECORDS_PLACE = "change records"
 RAW_PREFIX = "raw"  # `raw:NAME#char=S,E`, declared in the header's listPrefixDef
 PIPELINE_ID = "pipeline"  # the xml:id of the pipeline's respStmt, which every record points at
 # Front matter fields the writer maps to TEI elements; the others are kept as notes.
-_MAPPED_FIELDS = {"title", "author", "byline", "type", "date", "publisher", "url",
-                  "source_url", "link"}
+_MAPPED_FIELDS = {"title", "author", "byline", "type"}
 _RECORD_INDENT = b"\n          "  # between records, as `_layout` indents their listChange
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _LEAF_BLOCKS = {"p", "head", "item", "docAuthor", "ab", "cell", "label"}
@@ -691,6 +690,9 @@ def _header(result: Result, fields: dict, raw_dir: str, heading: str | None,
     file_desc = sub(header, "fileDesc")
     title_stmt = sub(file_desc, "titleStmt")
     work = _work(fields, heading, settings)
+    # The front matter fields the work's bibl says; the others are kept as notes.
+    taken = {key for key, name in _WORK_FIELDS.items()
+             if _scalar(fields.get(key)) and work.get(name) == str(fields[key]).strip()}
     sub(title_stmt, "title", text=work.get("title") or source.path.name)
     if "author" in work:
         sub(title_stmt, "author", text=work["author"])
@@ -708,7 +710,8 @@ def _header(result: Result, fields: dict, raw_dir: str, heading: str | None,
         bibl = sub(source_desc, "bibl", {"type": "work"})
         for key in config.SOURCE_FIELDS:
             if key == "url" and key in work:
-                sub(bibl, "ref", {"target": work[key]}, work[key])
+                sub(bibl, "ref", {"target": work[key]} if _URL.fullmatch(work[key]) else None,
+                    work[key])
             elif key == "date" and key in work:
                 sub(bibl, "date", text=work[key])
             elif key in work:
@@ -725,7 +728,7 @@ def _header(result: Result, fields: dict, raw_dir: str, heading: str | None,
         f"Read as {'markdown' if result.kind == 'markdown' else 'plain text'}: "
         f"{result.kind_evidence}.")
     for key, value in fields.items():
-        if key not in _MAPPED_FIELDS:
+        if key not in _MAPPED_FIELDS and key not in taken:
             # The dump's own front matter (tags, a summary): kept as it was written, since TEI
             # has no one place for every such field.
             sub(bibl, "note", {"type": "front-matter", "n": str(key)},
@@ -779,14 +782,20 @@ def _work(fields: dict, heading: str | None, settings: config.TeiSettings) -> di
     work: dict[str, str] = {}
     for key, name in _WORK_FIELDS.items():
         value = fields.get(key)
-        if isinstance(value, (str, int, float, datetime.date)) and str(value).strip() and \
-                name not in work:
+        if _scalar(value) and name not in work:
             work[name] = str(value).strip()
     if heading and "title" not in work:
         work["title"] = heading
     for key, value in settings.source.items():
         work.setdefault(key, value)
     return work
+
+
+def _scalar(value) -> bool:
+    return isinstance(value, (str, int, float, datetime.date)) and bool(str(value).strip())
+
+
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:\S+")
 
 
 def _publication(publication, settings: config.TeiSettings, tei_path: Path,

@@ -448,3 +448,15 @@ def test_every_rule_has_a_kind_a_certainty_and_a_heading():
         "correction", "normalization", "structure"}
     assert {cert for _, cert, _ in editorial.RULES.values()} <= {"high", "medium", "low"}
     assert {heading for _, _, heading in editorial.RULES.values()} == set(editorial.HEADINGS)
+
+
+def test_front_matter_the_work_cannot_say_is_kept_as_a_note(tmp_path):
+    _, out = _cleaned(tmp_path, "d.md", "---\ntitle: X\nurl: see the archive\nlink: https://a.org/x"
+                                        "\npublisher: [Sur, Norte]\n---\n\nTesto.\n")
+    document = etree.fromstring(out.read_bytes())
+    notes = {note.get("n"): note.text for note in
+             document.iterfind(".//t:sourceDesc//t:note[@type='front-matter']", NS)}
+    assert notes == {"link": "https://a.org/x", "publisher": "[Sur, Norte]"}
+    ref = document.find(".//t:bibl[@type='work']/t:ref", NS)
+    assert (ref.text, ref.get("target")) == ("see the archive", None), "no address: no target"
+    assert schema.errors(out.read_bytes()) == []
