@@ -550,10 +550,8 @@ class _Body:
         elif kind == "Code":
             sub(parent, "code", text=node.text)
         elif kind == "FootnoteReference":
-            definition = self.definitions.get(node.text)
-            if definition is None:
-                sub(parent, "ref", {"type": "noteAnchor", "n": _mark(node.text)})
-            elif self.note_ids[definition.start] in self.written_notes:
+            definition = self.definitions[node.text]  # the parser reads '[^x]' with none as text
+            if self.note_ids[definition.start] in self.written_notes:
                 # A second mark of one note: it points at the note the first one holds.
                 sub(parent, "ptr", {"type": "noteAnchor", "n": _mark(node.text),
                                     "target": "#" + self.note_ids[definition.start]})
