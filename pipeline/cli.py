@@ -310,6 +310,9 @@ def _explain(args) -> int:
     from pipeline.verify import edit, records
 
     ns = {"t": tei.TEI_NS}
+    xml_id = f"{{{tei.XML_NS}}}id"
+    reviewers = {"#" + statement.get(xml_id): statement.findtext("t:name", namespaces=ns)
+                 for statement in document.iterfind(".//t:respStmt", ns) if statement.get(xml_id)}
     for record in records(document):
         where = record.findtext("t:label", namespaces=ns) or ""
         reason = record.findtext("t:p", namespaces=ns) or ""
@@ -319,19 +322,26 @@ def _explain(args) -> int:
             _fail(f"{args.tei}: line {record.sourceline}: a change record without "
                   "<choice> of two readings: not this pipeline's TEI, or damaged")
             return 1
-        print(f"{record.get('{http://www.w3.org/XML/1998/namespace}id')}  "
-              f"{record.get('n')}/{record.get('subtype')}  {where}  "
-              f"({record.get('type')}, certainty {record.get('cert')})\n"
-              f"    {before!r} → {after!r}\n    {reason}")
-    for note in document.iterfind(".//t:notesStmt/t:note[@type='doubt']", ns):
-        print(f"{note.get('{http://www.w3.org/XML/1998/namespace}id')}  doubt "
-              f"{note.get('subtype')}/{note.get('n')}\n    {''.join(note.itertext())}")
+        verdict, decided = _decision(record.find("t:seg[@type='decision']", ns), reviewers)
+        print(f"{record.get(xml_id)}  {record.get('n')}/{record.get('subtype')}  {where}"
+              f"{'  ' + verdict if verdict else ''}\n"
+              f"    {before!r} → {after!r}\n    {reason} ({record.get('type')}, certainty "
+              f"{record.get('cert')}){decided}")
+    for note in document.iterfind(".//t:notesStmt/t:note", ns):
+        text = "".join(note.itertext())
+        if note.get("type") == "stale-decision":
+            print(f"stale decision {note.get('n')} by {reviewers.get(note.get('resp'), '?')}\n"
+                  f"    {text}")
+        elif note.get("type") == "doubt":
+            print(f"{note.get(xml_id)}  doubt {note.get('subtype')}/{note.get('n')}\n    {text}")
+        else:
+            print(f"{note.get('type')}\n    {text}")
     return 0
 
 
 def _decision(seg, reviewers: dict[str, str]) -> tuple[str, str]:
-    """A provenance note's decision as the run applied it: the verdict for the note's first line,
-    and a line with the verdict, reviewer, date and comment ("" and "" when undecided)."""
+    """A change record's decision as the run applied it: the verdict for its first line, and a
+    line with the verdict, reviewer, date and comment ("" and "" when undecided)."""
     if seg is None:
         return "", ""
     verdict = seg.get("subtype")
