@@ -171,7 +171,7 @@ def test_addresses_in_angle_brackets_are_links_and_their_brackets_text(tmp_path)
     reading = "".join(body.itertext())
     assert "<https://www.gnu.org/prep/standards/>" in reading
     assert "<bug-standards@gnu.org>" in reading
-    notes = root.findall(".//t:standOff//t:note[@n='mark_bracketed_address']", NS)
+    notes = root.findall(".//t:change[@subtype='mark_bracketed_address']", NS)
     assert [note.find("t:choice/t:orig", NS).text for note in notes] == [
         "https://www.gnu.org/prep/standards/", "bug-standards@gnu.org"]
 

@@ -10,6 +10,7 @@ are skipped, with the reason, only on a machine without /usr/bin/chromium outsid
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import pytest
