@@ -1,6 +1,6 @@
 """Prove that a TEI file loses nothing: checksum, replay to the raw bytes, reading text, determinism.
 
-(a) the header's SHA-256 is the raw file's; (b) undoing the provenance notes, last stage first, over
+(a) the header's SHA-256 is the raw file's; (b) undoing the change records, last stage first, over
 the repaired text gives the raw bytes exactly; (c) the TEI's reading text, block by block, is the
 repaired markdown's text without the syntax the CommonMark parser consumed; (d) a second run writes
 byte-identical TEI.
