@@ -39,6 +39,7 @@ RULES: dict[str, tuple[str, str, str]] = {
     "mark_page_break": ("structure", "medium", "segmentation"),
     "mark_footnote": ("structure", "medium", "segmentation"),
     "remove_page_furniture": ("structure", "medium", "segmentation"),
+    "flag_recurring_prose": ("structure", "low", "segmentation"),  # a doubt: kept as text
     "split_paragraph": ("structure", "medium", "segmentation"),
     "mark_title_line": ("structure", "low", "segmentation"),
     "mark_list_item": ("structure", "high", "segmentation"),

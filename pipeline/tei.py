@@ -571,7 +571,7 @@ class _Body:
         elif kind == "Link":
             # A lost target is an empty one by now (the links stage recorded it); TEI allows a
             # <ref> without @target, which says exactly that: a reference whose target is unknown.
-            element = sub(parent, "ref", {"target": node.dest} if node.dest else None)
+            element = sub(parent, "ref", {"target": _uri(node.dest)} if node.dest else None)
             if node.dest and node.dest.startswith("#") and len(node.dest) > 1:
                 self.links.append((element, node.dest[1:], node.start))
             self.inlines(element, node.children)

@@ -88,14 +88,11 @@ def _checksum(document, src) -> Check:
                  f"header {recorded}, raw file {src.sha256}")
 
 
-def _note_text(element) -> str:
-    """A record's text back to its exact string: <g n="U+0001"/> stands for a control character."""
-    parts = [element.text or ""]
-    for child in element:
-        # An entity reference (this pipeline writes none) is read as written, never expanded.
-        parts.append(child.text if child.tag is etree.Entity else chr(int(child.get("n")[2:], 16)))
-        parts.append(child.tail or "")
-    return "".join(parts)
+def _text(element) -> str:
+    """The text of an element back to its exact string: <g type="unrepresentable" n="U+0001"/>
+    stands for a character XML cannot carry (in a record's <sic>/<orig>, and in the reading text
+    where a reviewer rejected the change that removed it)."""
+    return reading_text(element, skip=())
 
 
 def records(document):
@@ -111,7 +108,7 @@ def edit(record) -> tuple[str, str]:
         after = record.find("t:seg[@type='markdown'][@subtype='after']", NS)
     else:
         before, after = record.find("t:choice", NS)
-    return _note_text(before), _note_text(after)
+    return _text(before), _text(after)
 
 
 def replay(document, repaired: str, src: source.Source) -> bytes:
@@ -166,13 +163,18 @@ def _tei_blocks(document) -> list[str]:
 _NOTE, _FW = f"{{{tei.TEI_NS}}}note", f"{{{tei.TEI_NS}}}fw"
 
 
-def reading_text(element) -> str:
+def reading_text(element, skip: tuple[str, ...] = (_NOTE, _FW)) -> str:
     """An element's reading text: without page furniture, and without the footnotes written at
-    their marks."""
+    their marks (`skip`); a <g type="unrepresentable"> is the character it stands for."""
     parts = [element.text or ""]
     for child in element:
-        if child.tag not in (_NOTE, _FW):
-            parts.append(reading_text(child))
+        if _G == child.tag and child.get("type") == "unrepresentable":
+            parts.append(chr(int(child.get("n")[2:], 16)))
+        elif isinstance(child.tag, str):
+            if child.tag not in skip:
+                parts.append(reading_text(child, skip))
+        elif isinstance(child, etree._Entity):
+            parts.append(child.text)  # a reference left unexpanded reads as written: `&x;`
         parts.append(child.tail or "")
     return "".join(parts)
 
