@@ -11,7 +11,9 @@ PIPELINE := $(PY) -m pipeline
 INSTALLED := $(VENV)/.installed
 SRC := $(sort $(shell find pipeline -name '*.py')) pyproject.toml
 # Each name found is looked up again: make splits `raw/a b.txt` into `raw/a` and `b.txt`.
-RAW := $(sort $(wildcard $(wildcard raw/*.txt raw/*.md raw/*.markdown)))
+# Text dumps, and files of pages (pipeline/extract: PDF, scans, ALTO, hOCR, PAGE XML).
+RAW := $(sort $(wildcard $(wildcard raw/*.txt raw/*.md raw/*.markdown \
+  $(foreach s,pdf tif tiff png jpg jpeg xml hocr,raw/*.$(s)))))
 # A name with a space is two names to make (it would clean neither, and a rule's first
 # prerequisite would fall to a source file), and `:`, `;` or `%` in a target breaks the rule that
 # names it. Such a dump is refused by name before anything runs.
@@ -41,7 +43,7 @@ JOBS = $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))
 quoted = $(foreach name,$(1),'$(subst ','\'',$(name))')
 
 .DEFAULT_GOAL := all
-.PHONY: all help review encoding pages layout links breaks headings structure tei diff validate verify test bench clean-build
+.PHONY: all help review extract encoding pages layout links breaks headings structure tei diff validate verify test bench clean-build
 
 all: tei ## clean every dump in raw/ into clean/<name>.tei.xml (sets up .venv first)
 
@@ -68,6 +70,16 @@ $(BUILT) &: $(RAW) $(DECISIONS) $(SRC) | $(INSTALLED)
 endif
 .PRECIOUS: $(BUILT)
 
+# Stage 0, on its own: the text layer each raw file is read as (a text dump's decoded text) and
+# the geometry record of a file of pages, build/00-extract/<name>.txt and <name>.geometry.jsonl.
+# The run above extracts as it reads; this writes what it reads, for a reader of the geometry.
+EXTRACTS := $(STEMS:%=build/00-extract/%.txt)
+ifneq ($(RAW),)
+$(EXTRACTS) &: $(RAW) $(SRC) | $(INSTALLED)
+	$(PIPELINE) extract raw --out build/00-extract
+endif
+.PRECIOUS: $(EXTRACTS)
+
 # What the repair did, for review: build/diff/<name>/ holds raw → repaired and each stage against the
 # one before, as unified (.diff) and word-level (.wdiff) diffs, each hunk naming its change ids. One
 # command writes every dump's folder (its first file stands for it), from build/results/.
@@ -84,6 +96,7 @@ endif
 build/review/index.html: $(RESULTS) $(SRC) | $(INSTALLED)
 	$(PIPELINE) review raw --out $(@D)
 
+extract: $(EXTRACTS) ## stage 0: text layer and geometry of PDF, scans, ALTO, hOCR, PAGE
 encoding: $(call stage_files,01-encoding) ## stage 1: mojibake, entities, controls, NFC
 pages: $(call stage_files,02-pages) ## stage 2: page breaks, running heads, page numbers
 layout: $(call stage_files,03-layout) ## stage 3: plain text: paragraphs, title lines, bullets

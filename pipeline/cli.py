@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline import (__version__, batch, built, config, decisions, engines, inputs, output,
                       process, progress, report, schema, source, tei)
+from pipeline.extract import command as extract_command
 from pipeline.model import InputError
 from pipeline.stages import NAMES, directory
 from pipeline.xmlsafe import parse
@@ -58,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="where to write the run report (default: run-report.json in the "
                           "output folder)")
     _input_kind_option(run)
+
+    extract_command.add_parser(commands)
 
     check = commands.add_parser("verify", help="prove a TEI file loses nothing of its raw dump")
     check.add_argument("raw", type=Path)
@@ -130,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     try:
         return {"run": _run, "diff": _diff, "verify": _verify, "explain": _explain,
-                "validate": _validate, "review": _review, "deposit": _deposit}[args.command](args)
+                "validate": _validate, "review": _review, "deposit": _deposit,
+                "extract": extract_command.run}[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader (`| head`) went away: not an error worth a traceback

@@ -253,8 +253,8 @@ def _documents(inputs: Inputs, warn) -> list[Document]:
     for path in sorted(inputs.raw.iterdir()):
         if not path.is_file():
             continue
-        if path.suffix not in source.RAW_SUFFIXES:
-            warn(f"{path}: not a dump (*.txt, *.md), left out of the bag")
+        if not source.is_raw(path):
+            warn(f"{path}: not a dump (*.txt, *.md) nor pages, left out of the bag")
             continue
         document = Document(path, inputs.clean / f"{source.stem(path)}.tei.xml",
                             decisions.path_for(inputs.decisions, path))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.model import InputError
-from pipeline.source import RAW_SUFFIXES
+from pipeline.source import RAW_SUFFIXES, is_raw
 
 
 def find(paths: list[Path]) -> list[tuple[Path, InputError | None]]:
@@ -25,9 +25,11 @@ def find(paths: list[Path]) -> list[tuple[Path, InputError | None]]:
     found = []
     for path in paths:
         if path.is_dir() and path.suffix not in RAW_SUFFIXES:
-            dumps = sorted(p for p in path.iterdir() if p.suffix in RAW_SUFFIXES)
+            dumps = sorted(p for p in path.iterdir() if is_raw(p))
             if not dumps:
-                found.append((path, InputError(str(path), "holds no raw dumps (*.txt, *.md)")))
+                found.append((path, InputError(str(path), "holds no raw dumps (*.txt, *.md) "
+                                                          "nor pages (PDF, scans, ALTO, hOCR, "
+                                                          "PAGE)")))
             found.extend((dump, _refusal(dump, path)) for dump in dumps)
         else:
             found.append((path, _refusal(path, path.parent)))

@@ -92,7 +92,9 @@ def repair(source: Source, until: str | None = None,
     """Run the stages (up to `until`); a change a reviewer rejected is not applied. `kind`
     forces the input kind instead of reading it from the text."""
     lang, lang_evidence = language.detect(source.text)
-    if kind is None:
+    if kind is None and source.original is not None:
+        kind, kind_evidence = "plain", f"the text layer of {source.original.description}"
+    elif kind is None:
         kind, kind_evidence = kinds.detect(source.text, source.path.suffix)
     else:
         kind_evidence = FORCED

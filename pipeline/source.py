@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import extract
 from pipeline.model import InputError
 
 # What a folder of dumps is read for.
@@ -29,12 +30,9 @@ _BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_MAGIC = {
-    b"%PDF": "a PDF file; extract its text first (for example with pdftotext)",
+_MAGIC = {  # PDF, TIFF, PNG and JPEG are read as pages (pipeline.extract)
     b"PK\x03\x04": "a ZIP archive (DOCX, ODT, EPUB…); convert it to text first",
-    b"\x89PNG": "a PNG image; run OCR on it first",
-    b"\xff\xd8\xff": "a JPEG image; run OCR on it first",
-    b"GIF8": "a GIF image; run OCR on it first",
+    b"GIF8": "a GIF image; convert it to PNG or TIFF, which are read as scans",
     b"\x1f\x8b": "a gzip archive; decompress it first",
 }
 _TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
@@ -48,10 +46,17 @@ class Source:
     codec: str
     newline: str
     evidence: str
+    # A file of pages (PDF, scan, ALTO, hOCR, PAGE): `data` and `text` are then its text layer.
+    original: extract.Extraction | None = None
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        """The raw file's: the original's, for a file of pages."""
+        return self.original.sha256 if self.original else hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def size(self) -> int:
+        return self.original.size if self.original else len(self.data)
 
     def encode(self, text: str) -> bytes:
         """The inverse of decoding: repaired text with every change undone gives back `data`."""
@@ -66,9 +71,18 @@ def stem(path: Path) -> str:
     return path.name.rsplit(".", 1)[0]
 
 
+def is_raw(path: Path) -> bool:
+    """Whether a file found in a folder is one to clean: a dump, or a file of pages."""
+    return path.suffix in RAW_SUFFIXES or extract.is_input(path)
+
+
 def read(path: Path) -> Source:
     try:
         size = path.stat().st_size
+        with path.open("rb") as file:
+            pages = extract.read(path, file.read(65536))
+        if pages is not None:
+            return _text_layer(path, pages)
         data = path.read_bytes() if size <= MAX_BYTES else b""
     except IsADirectoryError:
         raise InputError(str(path), "is a directory, not a dump") from None
@@ -83,6 +97,14 @@ def read(path: Path) -> Source:
                          "MB a dump may have: its repair and TEI are held in memory, about 60 "
                          "times its size; split it into parts")
     return decode(path, data)
+
+
+def _text_layer(path: Path, pages: extract.Extraction) -> Source:
+    data = pages.text.encode("utf-8")
+    if len(data) > MAX_BYTES:
+        raise InputError(str(path), f"has a text layer of {len(data) / 1e6:.1f} MB, over the "
+                         f"{MAX_BYTES // 1_000_000} MB a dump may have; split it into parts")
+    return Source(path, data, pages.text, "utf-8", "\n", pages.evidence, pages)
 
 
 def decode(path: Path, data: bytes) -> Source:

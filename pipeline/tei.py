@@ -27,6 +27,7 @@ import yaml
 from lxml import etree
 
 from pipeline import __version__, config, editorial, frontmatter, markdown, process
+from pipeline.extract import facsimile
 from pipeline.model import Change
 from pipeline.process import Result
 from pipeline.stages import STAGES, pages
@@ -145,7 +146,8 @@ def write(result: Result, tei_path: Path, settings: config.TeiSettings | None = 
     fields = _front_matter(result.text, root)
     ids = _Ids(result)
     reviewers = _reviewers(result)
-    body_builder = _Body(result, ids, fields, _page_breaks(result))
+    breaks = _page_breaks(result)
+    body_builder = _Body(result, ids, fields, breaks)
     tei = E("TEI", {"xml:lang": result.lang} if result.lang else None)
     raw_dir = Path(os.path.relpath(result.source.path.parent, tei_path.parent)).as_posix()
     settings = settings or config.tei_settings()
@@ -156,6 +158,7 @@ def write(result: Result, tei_path: Path, settings: config.TeiSettings | None = 
     # libxml2 time quadratic in the number of its xml:ids (18 s for 160 000 empty headings).
     body_builder.build(root, sub(tei, "text"))
     body_builder.resolve_links(result.changes)
+    facsimile.add(tei, result, breaks, f"{raw_dir}/{raw_name}")
     targets = body_builder.targets()
     # Doubts, stale decisions and links that lead nowhere are notes on the file, in the header:
     # renderers (the Consortium's Stylesheets, CETEIcean) show the reading text only.
@@ -719,8 +722,7 @@ def _header(result: Result, fields: dict, raw_dir: str, heading: str | None,
         source.path.name)
     sub(bibl, "idno", {"type": "sha256"}, source.sha256)
     extent = sub(bibl, "extent")
-    sub(extent, "measure", {"unit": "byte", "quantity": str(len(source.data))},
-        f"{len(source.data)} bytes")
+    sub(extent, "measure", {"unit": "byte", "quantity": str(source.size)}, f"{source.size} bytes")
     sub(bibl, "note", {"type": "input-kind", "n": result.kind,
                        "subtype": "user" if result.kind_evidence == process.FORCED else "detected"},
         f"Read as {'markdown' if result.kind == 'markdown' else 'plain text'}: "
@@ -737,6 +739,7 @@ def _header(result: Result, fields: dict, raw_dir: str, heading: str | None,
         "" if source.newline == "\n" else "+" + {"\r\n": "crlf", "\r": "cr"}[source.newline])},
         f"Decoded as {source.codec}: {source.evidence}.")
     _encoding(sub(header, "encodingDesc"), settings, raw_dir, today)
+    facsimile.header(bibl, header.find(f"{_tag('encodingDesc')}/{_tag('appInfo')}"), source)
     if result.lang:
         profile = sub(header, "profileDesc")
         usage = sub(profile, "langUsage")

@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline import alignment, config, markdown, process, source, tei
+from pipeline.extract import text_layer
 from pipeline.stages import NAMES
 from pipeline.xmlsafe import parse
 
@@ -40,6 +41,7 @@ def verify(raw_path: Path, tei_path: Path, decisions: dict | None = None) -> lis
     result = process.repair(src, decisions=decisions, kind=kind)
     return [
         _checksum(document, src),
+        *text_layer.check(document, src),
         _replay(document, result),
         _reading_text(document, result),
         _deterministic(data, result, tei_path, recorded_settings(document)),

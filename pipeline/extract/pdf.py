@@ -1,0 +1,79 @@
+"""A PDF: its text layer through poppler's `pdftotext -bbox-layout` (poppler's reading order,
+blocks, lines and word boxes, in points from the page's top left), a page at a time so that memory
+stays bounded whatever the page count. A page with no text layer (a scanned page) is rendered
+with `pdftoppm` at 300 dpi and read by tesseract, like a scan; its boxes are then in pixels.
+
+pdftotext gives no font size or style: the geometry record has none for a PDF's lines.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from lxml import etree
+
+from pipeline.extract import scan, tools
+from pipeline.extract.geometry import Layer, Page
+from pipeline.model import InputError
+from pipeline.xmlsafe import parse
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+RENDER_DPI = "300"
+
+
+def pages(path: str) -> int:
+    """The page count, and the refusal of a PDF poppler cannot open."""
+    try:
+        info = tools.run(path, "pdfinfo", path, what="open the PDF")
+    except InputError as error:
+        if "password" in error.message.lower() or "encrypt" in error.message.lower():
+            raise InputError(path, "is an encrypted PDF that needs a password; decrypt it "
+                                   "first (for example with qpdf --decrypt)") from None
+        raise InputError(path, f"is a damaged PDF: {error.message.removeprefix('cannot open the PDF: ')}"
+                         ) from None
+    match = re.search(rb"^Pages:\s+(\d+)", info.stdout, re.MULTILINE)
+    if not match or int(match.group(1)) == 0:
+        raise InputError(path, "is a PDF with no pages")
+    return int(match.group(1))
+
+
+def read(path: str) -> tuple[Layer, scan.Ocr]:
+    layer, ocr = Layer(), scan.Ocr()
+    for number in range(1, pages(path) + 1):
+        done = tools.run(path, "pdftotext", "-bbox-layout", "-enc", "UTF-8", "-f", str(number),
+                         "-l", str(number), path, "-", what=f"extract the text of page {number}")
+        try:
+            page = parse(done.stdout).getroot().find(f".//{_XHTML}page")
+        except etree.XMLSyntaxError as error:
+            raise InputError(path, f"page {number}: pdftotext wrote unreadable output ({error})"
+                             ) from None
+        if page is None:
+            raise InputError(path, f"page {number}: pdftotext found no page")
+        if page.find(f".//{_XHTML}word") is None:
+            _ocr(path, number, layer, ocr)
+            continue
+        layer.page(Page(number, float(page.get("width")), float(page.get("height")), "pt",
+                        _page_image(path, number)))
+        for b, block in enumerate(page.iter(f"{_XHTML}block"), 1):
+            for line in block.iter(f"{_XHTML}line"):
+                words = [word.text or "" for word in line.iter(f"{_XHTML}word")]
+                layer.line(" ".join(words), block=f"p{number}-b{b}", id=None,
+                           box=tuple(round(float(line.get(a)), 3)
+                                     for a in ("xMin", "yMin", "xMax", "yMax")))
+    return layer, ocr
+
+
+def _ocr(path: str, number: int, layer: Layer, ocr: scan.Ocr) -> None:
+    """A page without a text layer, rendered and read by tesseract."""
+    with tempfile.TemporaryDirectory(prefix="pipeline-page-") as folder:
+        prefix = str(Path(folder) / "page")
+        tools.run(path, "pdftoppm", "-r", RENDER_DPI, "-f", str(number), "-l", str(number),
+                  "-png", "-singlefile", path, prefix, what=f"render page {number} for OCR")
+        ocr.read(path, prefix + ".png", layer, number, _page_image(path, number))
+
+
+def _page_image(path: str, number: int) -> str:
+    # RFC 8118's fragment: the page itself, which a PDF viewer opens at.
+    return f"{Path(path).name}#page={number}"

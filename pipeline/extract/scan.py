@@ -1,0 +1,63 @@
+"""A scan (TIFF, also multi-page, PNG, JPEG) read through tesseract's hOCR, so that it is then read
+exactly like an hOCR file.
+
+The language is decided as a reader would: tesseract reads the pages once with English; when the
+text that gives is in another language the pipeline knows and tesseract has the language pack for,
+it reads them again in that language. What was used, and why, goes into the TEI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline import language
+from pipeline.extract import hocr, tools
+from pipeline.extract.geometry import Layer
+from pipeline.model import InputError
+
+# The pipeline's languages (pipeline.language) as tesseract names its packs.
+TESSERACT = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "pt": "por", "it": "ita"}
+FIRST = "eng"
+
+
+@dataclass
+class Ocr:
+    """The language decided on the first page that needed OCR, kept for the document's others."""
+
+    lang: str | None = None
+    evidence: str = ""
+
+    def read(self, path: str, image: str, layer: Layer, first_page: int, shown: str) -> None:
+        """Read `image` (its pages numbered from `first_page`) into `layer`; `shown` is the
+        image's name as the geometry record gives it."""
+        if self.lang is None:
+            trial = hocr.read(path, self._hocr(path, image, FIRST), shown, first_page)
+            detected, _ = language.detect(trial.text)
+            pack = TESSERACT.get(detected)
+            if pack and pack != FIRST and pack in tools.tesseract_languages():
+                self.lang, self.evidence = pack, (f"{pack}: the language a first reading with "
+                                                  f"{FIRST} shows ({detected})")
+            else:
+                self.lang, self.evidence = FIRST, f"{FIRST}: " + (
+                    f"the language a first reading shows ({detected})" if pack == FIRST else
+                    f"no pack for the language a first reading shows ({detected})" if pack else
+                    "no language of the pipeline's shows in a first reading")
+        hocr.read(path, self._hocr(path, image, self.lang), shown, first_page, layer)
+
+    @staticmethod
+    def _hocr(path: str, image: str, lang: str):
+        done = tools.run(path, "tesseract", image, "stdout", "-l", lang, "hocr",
+                         what="read the scan with OCR")
+        if not done.stdout.strip():
+            raise InputError(path, "cannot read the scan with OCR: tesseract wrote nothing")
+        return hocr.parse(path, done.stdout)
+
+
+def read(path: str) -> tuple[Layer, Ocr]:
+    layer, ocr = Layer(), Ocr()
+    ocr.read(path, path, layer, 1, _name(path))
+    return layer, ocr
+
+
+def _name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
