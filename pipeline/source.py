@@ -30,7 +30,12 @@ _BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_MAGIC = {  # PDF, TIFF, PNG and JPEG are read as pages (pipeline.extract)
+_MAGIC = {  # `read` takes PDF, TIFF, PNG and JPEG files as pages (pipeline.extract) first
+    b"%PDF": "a PDF file",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"II*\x00": "a TIFF image",
+    b"MM\x00*": "a TIFF image",
     b"PK\x03\x04": "a ZIP archive (DOCX, ODT, EPUB…); convert it to text first",
     b"GIF8": "a GIF image; convert it to PNG or TIFF, which are read as scans",
     b"\x1f\x8b": "a gzip archive; decompress it first",

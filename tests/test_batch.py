@@ -128,8 +128,8 @@ def test_dask_engine_writes_byte_identical_outputs(tmp_path):
     report = _report(tmp_path / "dask.json")
     assert report["engine"] == "dask" and report["files"]["written"] == 5
     assert report["failures"] == [{"file": str(raw / "broken.txt"), "message": (
-        f"{raw / 'broken.txt'}: is a PDF file; extract its text first (for example with "
-        "pdftotext), not a text dump")}]
+        f"{raw / 'broken.txt'}: is a damaged PDF: pdfinfo failed (Syntax Error: Couldn't read "
+        "xref table)")}]
 
 
 def test_a_cluster_is_sent_every_path_absolute():

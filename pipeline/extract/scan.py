@@ -46,8 +46,14 @@ class Ocr:
 
     @staticmethod
     def _hocr(path: str, image: str, lang: str):
-        done = tools.run(path, "tesseract", image, "stdout", "-l", lang, "hocr",
-                         what="read the scan with OCR")
+        try:
+            done = tools.run(path, "tesseract", image, "stdout", "-l", lang, "hocr",
+                             what="read the scan with OCR")
+        except InputError as error:
+            if "needs tesseract" in error.message:
+                raise
+            raise InputError(path, "is an image tesseract cannot read (damaged, or of a kind "
+                                   f"it does not take): {error.message}") from None
         if not done.stdout.strip():
             raise InputError(path, "cannot read the scan with OCR: tesseract wrote nothing")
         return hocr.parse(path, done.stdout)

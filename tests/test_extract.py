@@ -1,0 +1,265 @@
+"""Files of pages as raw input (pipeline/extract): told by content, read into a text layer and a
+geometry record, cleaned like a text dump, proved lossless back to the original, refused in one
+line when they cannot be read."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import inputs, schema, source
+from pipeline.cli import main
+from pipeline.model import InputError
+from pipeline.verify import verify
+from tests import pages_data
+
+NEEDS_POPPLER = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                   reason="Debian's poppler-utils is not installed (.ci/run "
+                                          "installs it)")
+NEEDS_TESSERACT = pytest.mark.skipif(shutil.which("tesseract") is None,
+                                     reason="Debian's tesseract-ocr is not installed (.ci/run "
+                                            "installs it)")
+
+
+def _write(folder: Path, name: str, data: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (path.write_bytes if isinstance(data, bytes) else path.write_text)(data)
+    return path
+
+
+def _clean_and_verify(path: Path, out: Path, capsys) -> bytes:
+    """Clean `path` as `pipeline run` does, then check the TEI is valid and verifies."""
+    assert main(["run", str(path), "--out", str(out), "--decisions", str(out / "none"),
+                 "--report", str(out / "report.json")]) == 0, capsys.readouterr().err
+    tei = out / f"{source.stem(path)}.tei.xml"
+    data = tei.read_bytes()
+    assert schema.errors(data) == []
+    checks = verify(path, tei)
+    assert [(c.name, c.ok) for c in checks] == [
+        ("checksum", True), ("text layer", True), ("replay", True), ("reading text", True),
+        ("deterministic", True)], checks
+    return data
+
+
+@pytest.mark.parametrize("version", [2, 3, 4])
+def test_alto_of_each_version_is_read_with_its_geometry(tmp_path, version):
+    baseline = "200,110 1000,112" if version == 4 else "110"
+    src = source.read(_write(tmp_path, "a.xml", pages_data.alto(version, baseline)))
+    assert src.original.format == f"alto-v{version}"
+    assert src.text == ("Chapter One\n\nThe archive was reor-\nganized in\n\n1\n"
+                        "\fthe spring of that year.\n")
+    heading, first, second, folio, last = src.original.lines
+    assert (heading.font_size, heading.font_style, heading.region_type) == (18, "bold", "heading")
+    assert heading.confidences == (0.98, 0.91)
+    assert heading.box == (200, 100, 1000, 140)
+    assert heading.baseline == ([[200, 110], [1000, 112]] if version == 4 else 110)
+    assert (first.text, first.font_size, first.block) == ("The archive was reor-", 10, "B2")
+    assert folio.region_type == "BottomMargin"
+    assert (last.page, last.id) == (2, "L5")
+    for line in src.original.lines:  # each line is where the record says it is
+        assert src.text[line.start:line.end] == line.text
+    assert src.original.pages[0].image == "page-0001.tif"
+
+
+def test_hocr_is_read_with_confidences_sizes_and_line_kinds(tmp_path):
+    src = source.read(_write(tmp_path, "minutes.hocr", pages_data.HOCR))
+    assert src.original.format == "hocr"
+    assert src.text == "Minutes\n\nThe council\nmet today.\n"
+    header, line, _ = src.original.lines
+    assert (header.region_type, header.font_style, header.font_size) == ("ocr_header", "bold", 40)
+    assert line.confidences == (0.91, 0.45)
+    assert (line.block, line.baseline, line.box) == ("par_1_2", [0.001, -7], (100, 200, 1100, 240))
+    assert src.original.pages[0].image == "scan-01.png"
+
+
+def test_page_xml_follows_its_reading_order_and_region_types(tmp_path):
+    src = source.read(_write(tmp_path, "folio.xml", pages_data.PAGE))
+    assert src.original.format == "page-2019-07-15"
+    # The reading order puts the heading first though the file has it last; the line's
+    # TextEquiv of the lowest index is its text, not the one written first.
+    assert src.text == "Accounts\n\nItem received\nfrom the abbot.\n\n12\n"
+    head, first, second, number = src.original.lines
+    assert (head.region_type, head.font_size, head.font_style) == ("heading", 24, "bold")
+    assert first.baseline == [[100, 340], [1400, 342]]
+    assert first.confidences == (0.93, 0.71)
+    assert second.confidences == (0.88,)
+    assert number.region_type == "page-number"
+
+
+@NEEDS_POPPLER
+def test_a_pdf_text_layer_is_read_page_by_page_with_line_boxes(tmp_path):
+    src = source.read(_write(tmp_path, "report.pdf", pages_data.pdf(pages_data.BOOK)))
+    assert src.text == ("A Report\n\nThe first line of a paragraph that\ngoes on here.\n\n"
+                        "Another paragraph.\n\fPage two text.\n\n2\n")
+    assert [(p.number, p.width, p.height, p.unit) for p in src.original.pages] == [
+        (1, 595, 842, "pt"), (2, 595, 842, "pt")]
+    title, first, second = src.original.lines[:3]
+    assert first.block == second.block != title.block
+    # pdftotext measures from the top: the title, higher on the page, has the smaller y.
+    assert title.box[1] < first.box[1] < second.box[1]
+    assert src.original.tools[0][0] == "pdftotext"
+
+
+def test_page_formats_are_told_by_content_not_by_name(tmp_path):
+    alto = _write(tmp_path, "named-as-text.txt", pages_data.alto(4))
+    assert source.read(alto).original.format == "alto-v4"
+    other = _write(tmp_path, "catalogue.xml", "<catalogue><item>Not pages</item></catalogue>\n")
+    html = _write(tmp_path, "page.html", "<html><body><p>A scraped page</p></body></html>\n")
+    hocr = _write(tmp_path, "ocr.html", pages_data.HOCR)
+    found = [path.name for path, problem in inputs.find([tmp_path]) if problem is None]
+    # An XML or HTML file that holds no pages is not taken from a folder; one named, is a dump.
+    assert found == ["named-as-text.txt", "ocr.html"]
+    assert source.read(other).original is None and source.read(html).original is None
+    assert source.read(hocr).original.format == "hocr"
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("damaged.xml", pages_data.alto(4).replace("</Layout>", ""),
+     "is ALTO that is not well-formed XML"),
+    ("empty.xml", pages_data.alto(3).split("<Layout>")[0] + "</alto>\n",
+     "is an ALTO file with no Layout/Page: no page to read"),
+    ("blank.hocr", pages_data.HOCR_NO_WORDS, "is hOCR with no text on its 1 page: nothing"),
+    ("letter.docx", b"PK\x03\x04" + bytes(40), "is a ZIP archive (DOCX, ODT, EPUB"),
+])
+def test_unreadable_pages_are_refused_in_one_line(tmp_path, capsys, name, data, message):
+    path = _write(tmp_path, name, data)
+    with pytest.raises(InputError) as refused:
+        source.read(path)
+    assert message in refused.value.message
+    assert main(["run", str(path), "--out", str(tmp_path / "out"),
+                 "--report", str(tmp_path / "report.json")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err and "Traceback" not in err
+    assert not list((tmp_path / "out").glob("*.tei.xml"))
+
+
+@NEEDS_POPPLER
+@pytest.mark.parametrize("data, message", [
+    (pages_data.encrypted_pdf(), "is an encrypted PDF that needs a password"),
+    (pages_data.pdf(pages_data.BOOK)[:300], "is a damaged PDF"),
+    (b"%PDF-1.4\n1 0 obj garbage\n", "is a damaged PDF"),
+])
+def test_encrypted_and_broken_pdfs_are_refused_in_one_line(tmp_path, capsys, data, message):
+    path = _write(tmp_path, "bad.pdf", data)
+    assert main(["run", str(path), "--out", str(tmp_path / "out"),
+                 "--report", str(tmp_path / "report.json")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+    assert not list((tmp_path / "out").glob("*.tei.xml"))
+
+
+@pytest.mark.parametrize("name, data", [
+    ("book.xml", pages_data.alto(4)), ("minutes.hocr", pages_data.HOCR),
+    ("folio.xml", pages_data.PAGE)])
+def test_pages_clean_to_valid_tei_that_verifies_back_to_the_original(tmp_path, capsys, name,
+                                                                     data):
+    path = _write(tmp_path / "raw", name, data)
+    tei = _clean_and_verify(path, tmp_path / "clean", capsys).decode()
+    src = source.read(path)
+    assert f'<idno type="sha256">{src.sha256}</idno>' in tei
+    assert f'quantity="{path.stat().st_size}"' in tei
+    assert tei.count("<surface ") == len(src.original.pages)
+    assert tei.count('<zone xml:id="facs-p') == len(src.original.lines)
+    if len(src.original.pages) > 1:
+        assert '<pb n="1" facs="#facs-p1"/>' in tei or '<pb facs="#facs-p1"/>' in tei
+        assert 'facs="#facs-p2"' in tei
+    image = src.original.pages[0].image
+    assert f'<graphic url="../raw/{image}"' in tei
+
+
+@NEEDS_POPPLER
+def test_a_pdf_cleans_to_tei_with_the_tools_and_a_facsimile(tmp_path, capsys):
+    path = _write(tmp_path / "raw", "report.pdf", pages_data.pdf(pages_data.BOOK))
+    tei = _clean_and_verify(path, tmp_path / "clean", capsys).decode()
+    assert '<application ident="pdftotext"' in tei
+    assert '<graphic url="../raw/report.pdf#page=2" width="595pt" height="842pt"/>' in tei
+    assert '<pb n="2" facs="#facs-p2"/>' in tei
+
+
+def test_verify_fails_when_the_text_layer_is_not_the_one_recorded(tmp_path, capsys):
+    path = _write(tmp_path / "raw", "book.xml", pages_data.alto(4))
+    _clean_and_verify(path, tmp_path / "clean", capsys)
+    # The original re-read gives another text layer: an OCR correction made in the ALTO file.
+    path.write_text(pages_data.alto(4).replace("ganized in", "ganised in"))
+    checks = {c.name: c.ok for c in verify(path, tmp_path / "clean" / "book.tei.xml")}
+    assert checks["checksum"] is False and checks["text layer"] is False
+
+
+def test_extract_writes_the_text_layer_and_a_geometry_record_with_offsets(tmp_path):
+    path = _write(tmp_path / "raw", "book.xml", pages_data.alto(2))
+    out = tmp_path / "build" / "00-extract"
+    assert main(["extract", str(path), "--out", str(out)]) == 0
+    text = (out / "book.txt").read_text(encoding="utf-8")
+    assert text == source.read(path).text
+    records = [json.loads(line) for line in
+               (out / "book.geometry.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["type"] for r in records] == ["document", "page", "line", "line", "line", "line",
+                                           "page", "line"]
+    assert records[0]["format"] == "alto-v2" and records[0]["sha256"] == source.read(path).sha256
+    for record in records:
+        if record["type"] == "line":
+            assert text[record["start"]:record["end"]] == record["text"]
+
+
+def test_deposit_puts_the_original_pages_in_the_bag(tmp_path, capsys):
+    project = tmp_path / "project"
+    path = _write(project / "raw", "book.xml", pages_data.alto(4))
+    assert main(["run", str(project / "raw"), "--out", str(project / "clean"),
+                 "--decisions", str(project / "review"),
+                 "--report", str(tmp_path / "report.json")]) == 0
+    bag = tmp_path / "bag"
+    (project / "deposit.toml").write_text("", encoding="utf-8")
+    assert main(["deposit", "--out", str(bag), "--raw", str(project / "raw"),
+                 "--clean", str(project / "clean"), "--decisions", str(project / "review"),
+                 "--review-html", str(project / "build" / "review"),
+                 "--config", str(project / "deposit.toml")]) == 0, capsys.readouterr().err
+    assert (bag / "data" / "raw" / "book.xml").read_bytes() == path.read_bytes()
+    assert main(["deposit", "--verify", str(bag)]) == 0
+
+
+def _scan(path: Path, lines: list[str]) -> Path:
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1400, 120 + 70 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=40)  # Pillow's own font: no system font needed
+    for i, line in enumerate(lines):
+        draw.text((60, 60 + 70 * i), line, font=font, fill=0)
+    image.save(path)
+    return path
+
+
+@NEEDS_TESSERACT
+def test_a_scan_is_read_by_tesseract_like_an_hocr_file_and_verifies(tmp_path, capsys):
+    (tmp_path / "raw").mkdir()
+    path = _scan(tmp_path / "raw" / "scan.png",
+                 ["The council met on Tuesday and", "agreed that the archive would open."])
+    src = source.read(path)
+    assert src.original.format == "png"
+    assert "council" in src.text and "archive" in src.text
+    assert all(0 <= c <= 1 for line in src.original.lines for c in line.confidences)
+    assert src.original.lines[0].box is not None
+    tei = _clean_and_verify(path, tmp_path / "clean", capsys).decode()
+    assert '<application ident="tesseract"' in tei
+    assert '<graphic url="../raw/scan.png"' in tei
+
+
+@NEEDS_TESSERACT
+def test_an_image_without_text_is_refused_in_one_line(tmp_path):
+    path = _scan(tmp_path / "blank.png", [])
+    with pytest.raises(InputError) as refused:
+        source.read(path)
+    assert refused.value.message == ("is a PNG scan with no text on its 1 page (OCR found no "
+                                     "words): nothing to clean")
+
+
+@NEEDS_TESSERACT
+def test_a_damaged_image_is_refused_in_one_line(tmp_path):
+    path = _write(tmp_path, "torn.png", b"\x89PNG\r\n\x1a\n" + bytes(20))
+    with pytest.raises(InputError) as refused:
+        source.read(path)
+    assert refused.value.message.startswith("is an image tesseract cannot read (damaged")
