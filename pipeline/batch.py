@@ -163,7 +163,10 @@ def _clean(task: Task) -> tuple[str, dict, tuple]:
     decisions_file = decisions.path_for(options.decisions, task.raw)
     found = targets(task)
     if not options.stage:
-        key = resume.key(raw.data, decisions_file, task.raw, found[0], options.kind,
+        # A file of pages: its geometry record too (the original's checksum, the facsimile's
+        # boxes), which can change while the text layer stays the same.
+        data = raw.data + (raw.original.geometry().encode() if raw.original else b"")
+        key = resume.key(data, decisions_file, task.raw, found[0], options.kind,
                          options.source_date_epoch)
         done = resume.up_to_date(found[0], key, found[2:]) if options.resume else None
         if done is not None:

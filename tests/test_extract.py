@@ -263,3 +263,12 @@ def test_a_damaged_image_is_refused_in_one_line(tmp_path):
     with pytest.raises(InputError) as refused:
         source.read(path)
     assert refused.value.message.startswith("is an image tesseract cannot read (damaged")
+
+
+def test_a_resumed_run_cleans_pages_again_when_only_their_geometry_changed(tmp_path, capsys):
+    path = _write(tmp_path / "raw", "book.xml", pages_data.alto(4))
+    _clean_and_verify(path, tmp_path / "clean", capsys)
+    path.write_text(pages_data.alto(4).replace('HPOS="950"', 'HPOS="960"'))  # same text layer
+    assert main(["run", str(path), "--out", str(tmp_path / "clean"),
+                 "--report", str(tmp_path / "report.json")]) == 0
+    assert all(c.ok for c in verify(path, tmp_path / "clean" / "book.tei.xml"))
