@@ -146,8 +146,8 @@ def pdf(pages: list[list[tuple[int, int, int, str]]]) -> bytes:
     objects: list[bytes] = [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", b""]
     kids = []
     for lines in pages:
-        stream = b"".join(b"BT /F1 %d Tf %d %d Td (%s) Tj ET\n" % (size, x, y, text.encode("latin-1"))
-                          for x, y, size, text in lines)
+        stream = b"".join(b"BT /F1 %d Tf %d %d Td (%s) Tj ET\n" % (
+            size, x, y, text.encode("latin-1")) for x, y, size, text in lines)
         objects.append(b"<< /Length %d >>\nstream\n%sendstream" % (len(stream), stream))
         objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources "
                        b"<< /Font << /F1 1 0 R >> >> /Contents %d 0 R >>" % len(objects))

@@ -15,7 +15,6 @@ and PAGE XML (one file per page). A folder of PAGE files read as one document, a
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 from dataclasses import dataclass
@@ -65,11 +64,6 @@ class Extraction:
             "format": self.format, "sha256": self.sha256, "size": self.size,
             "text_sha256": hashlib.sha256(self.text.encode("utf-8")).hexdigest(),
             "tools": [list(t) for t in self.tools]})
-
-    def line_at(self, offset: int) -> Line | None:
-        """The line of the text layer that holds `offset`, if one does."""
-        i = bisect.bisect_right([line.start for line in self.lines], offset) - 1
-        return self.lines[i] if i >= 0 and offset <= self.lines[i].end else None
 
 
 def detect(path: Path, head: bytes) -> str | None:

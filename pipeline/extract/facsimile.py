@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import posixpath
 
-from lxml import etree
 
 from pipeline import tei
 

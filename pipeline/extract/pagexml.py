@@ -16,7 +16,8 @@ from lxml import etree
 from pipeline.extract.geometry import Layer, Page, box_of_points, parse_points
 from pipeline.model import InputError
 
-NAMESPACE = re.compile(r"^http://schema\.primaresearch\.org/PAGE/gts/pagecontent/(\d{4}-\d{2}-\d{2})$")
+NAMESPACE = re.compile(
+    r"^http://schema\.primaresearch\.org/PAGE/gts/pagecontent/(\d{4}-\d{2}-\d{2})$")
 _CUSTOM_TYPE = re.compile(r"structure\s*\{[^}]*\btype:([^;}]+)")
 
 

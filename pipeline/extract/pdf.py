@@ -31,8 +31,8 @@ def pages(path: str) -> int:
         if "password" in error.message.lower() or "encrypt" in error.message.lower():
             raise InputError(path, "is an encrypted PDF that needs a password; decrypt it "
                                    "first (for example with qpdf --decrypt)") from None
-        raise InputError(path, f"is a damaged PDF: {error.message.removeprefix('cannot open the PDF: ')}"
-                         ) from None
+        detail = error.message.removeprefix("cannot open the PDF: ")
+        raise InputError(path, f"is a damaged PDF: {detail}") from None
     match = re.search(rb"^Pages:\s+(\d+)", info.stdout, re.MULTILINE)
     if not match or int(match.group(1)) == 0:
         raise InputError(path, "is a PDF with no pages")
