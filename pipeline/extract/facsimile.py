@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import posixpath
 
-
 from pipeline import tei
 
 # A graphic's size is a TEI output measurement only in units CSS knows.
