@@ -141,9 +141,11 @@ PAGE = f"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def pdf(pages: list[list[tuple[int, int, int, str]]]) -> bytes:
-    """A PDF with one page per list of (x, y, font size, text) lines, y from the page's foot."""
-    objects: list[bytes] = [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", b""]
+def pdf(pages: list[list[tuple[int, int, int, str]]], font: str = "Helvetica") -> bytes:
+    """A PDF with one page per list of (x, y, font size, text) lines, y from the page's foot, all
+    in one of the standard fonts."""
+    objects: list[bytes] = [b"<< /Type /Font /Subtype /Type1 /BaseFont /%s >>" % font.encode(),
+                            b""]
     kids = []
     for lines in pages:
         stream = b"".join(b"BT /F1 %d Tf %d %d Td (%s) Tj ET\n" % (

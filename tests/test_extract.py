@@ -99,9 +99,18 @@ def test_a_pdf_text_layer_is_read_page_by_page_with_line_boxes(tmp_path):
         (1, 595, 842, "pt"), (2, 595, 842, "pt")]
     title, first, second = src.original.lines[:3]
     assert first.block == second.block != title.block
+    assert [line.font_size for line in src.original.lines] == [18, 11, 11, 11, 11, 9]
     # pdftotext measures from the top: the title, higher on the page, has the smaller y.
     assert title.box[1] < first.box[1] < second.box[1]
     assert src.original.tools[0][0] == "pdftotext"
+
+
+@NEEDS_POPPLER
+def test_a_pdf_line_in_a_bold_font_says_so(tmp_path):
+    path = _write(tmp_path, "bold.pdf", pages_data.pdf([[(72, 760, 18, "A Report")]],
+                                                      font="Helvetica-Bold"))
+    (line,) = source.read(path).original.lines
+    assert (line.font_size, line.font_style) == (18, "bold")
 
 
 def test_page_formats_are_told_by_content_not_by_name(tmp_path):

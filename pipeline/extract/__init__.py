@@ -94,7 +94,8 @@ def read(path: Path, head: bytes) -> Extraction | None:
     name, used = str(path), []
     if kind == "pdf":
         layer, ocr = pdf.read(name)
-        used.append(("pdftotext", tools.version("pdftotext"), "text layer, -bbox-layout"))
+        used += [("pdftotext", tools.version("pdftotext"), "text layer, -bbox-layout"),
+                 ("pdftohtml", tools.version("pdftohtml"), "font sizes and styles, -xml")]
     elif kind in ("tiff", "png", "jpeg"):
         layer, ocr = scan.read(name)
     else:

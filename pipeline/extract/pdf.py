@@ -3,7 +3,9 @@ blocks, lines and word boxes, in points from the page's top left), a page at a t
 stays bounded whatever the page count. A page with no text layer (a scanned page) is rendered
 with `pdftoppm` at 300 dpi and read by tesseract, like a scan; its boxes are then in pixels.
 
-pdftotext gives no font size or style: the geometry record has none for a PDF's lines.
+pdftotext gives no fonts; poppler's `pdftohtml -xml` gives each run of text its font size (in
+whole points) and bold or italic. A line takes the size and style of the runs that stand on it
+when they all agree, and none when they do not: a line of mixed sizes has no one size to claim.
 """
 
 from __future__ import annotations
@@ -56,13 +58,46 @@ def read(path: str) -> tuple[Layer, scan.Ocr]:
             continue
         layer.page(Page(number, float(page.get("width")), float(page.get("height")), "pt",
                         _page_image(path, number)))
+        runs = _font_runs(path, number)
         for b, block in enumerate(page.iter(f"{_XHTML}block"), 1):
             for line in block.iter(f"{_XHTML}line"):
                 words = [word.text or "" for word in line.iter(f"{_XHTML}word")]
-                layer.line(" ".join(words), block=f"p{number}-b{b}", id=None,
-                           box=tuple(round(float(line.get(a)), 3)
-                                     for a in ("xMin", "yMin", "xMax", "yMax")))
+                box = tuple(round(float(line.get(a)), 3) for a in ("xMin", "yMin", "xMax", "yMax"))
+                size, style = _font(box, runs)
+                layer.line(" ".join(words), block=f"p{number}-b{b}", id=None, box=box,
+                           font_size=size, font_style=style)
     return layer, ocr
+
+
+def _font_runs(path: str, number: int) -> list[tuple[tuple[float, ...], float, str | None]]:
+    """Each run of text on the page: its box (points, from the top left), font size and style."""
+    done = tools.run(path, "pdftohtml", "-xml", "-zoom", "1", "-i", "-q", "-stdout", "-f",
+                     str(number), "-l", str(number), path, what=f"read the fonts of page {number}")
+    try:
+        root = parse(done.stdout).getroot()
+    except etree.XMLSyntaxError:
+        return []  # the fonts are evidence the page can go without
+    sizes = {spec.get("id"): float(spec.get("size")) for spec in root.iter("fontspec")}
+    runs = []
+    for text in root.iter("text"):
+        try:
+            left, top = float(text.get("left")), float(text.get("top"))
+            box = (left, top, left + float(text.get("width")), top + float(text.get("height")))
+        except (TypeError, ValueError):
+            continue
+        faces = {"bold" for _ in text.iter("b")} | {"italics" for _ in text.iter("i")}
+        runs.append((box, sizes.get(text.get("font")), " ".join(sorted(faces)) or None))
+    return runs
+
+
+def _font(box: tuple[float, ...], runs: list) -> tuple[float | None, str | None]:
+    """The size and style of the runs standing on a line: those that overlap its box across and
+    share more than half of the smaller height."""
+    found = [(size, style) for (left, top, right, bottom), size, style in runs
+             if left < box[2] and right > box[0] and
+             min(bottom, box[3]) - max(top, box[1]) > min(bottom - top, box[3] - box[1]) / 2]
+    sizes, styles = {size for size, _ in found}, {style for _, style in found}
+    return (sizes.pop() if len(sizes) == 1 else None), (styles.pop() if len(styles) == 1 else None)
 
 
 def _ocr(path: str, number: int, layer: Layer, ocr: scan.Ocr) -> None:

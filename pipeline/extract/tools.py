@@ -1,5 +1,6 @@
-"""The programs extraction runs (poppler's pdftotext, pdfinfo and pdftoppm; tesseract), each with
-its version for the TEI's appInfo, and one clear line when one is missing or fails."""
+"""The programs extraction runs (poppler's pdftotext, pdfinfo, pdftohtml and pdftoppm;
+tesseract), each with its version for the TEI's appInfo, and one clear line when one is missing or
+fails."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pipeline.model import InputError
 
 # The Debian package that brings each program, for the message when it is missing.
 PACKAGES = {"pdftotext": "poppler-utils", "pdfinfo": "poppler-utils", "pdftoppm": "poppler-utils",
-            "tesseract": "tesseract-ocr"}
+            "pdftohtml": "poppler-utils", "tesseract": "tesseract-ocr"}
 # Tesseract's threads split a page's work in an order that can change its result; one thread
 # gives the same text for the same bytes every time.
 _ENV = {**os.environ, "OMP_THREAD_LIMIT": "1", "LC_ALL": "C"}
