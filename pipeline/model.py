@@ -118,12 +118,14 @@ class Context:
 
     The vocabulary is the raw text's: the document's own words, counted once (on first use) for
     every stage that weighs a cut word. The kind (`pipeline.kind`) says whether line ends and
-    markup characters are the converter's markdown or a plain text's layout.
+    markup characters are the converter's markdown or a plain text's layout. `pages`, for a file
+    of pages only, tells a stage what the page says of a line (`pipeline.extract.evidence`).
     """
 
     lang: str | None
     vocabulary: Vocabulary
     kind: str = "markdown"
+    pages: object = None
 
     @classmethod
     def of(cls, raw_text: str, lang: str | None, kind: str = "markdown") -> Context:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from pipeline import alignment, kind as kinds, language, markdown
 from pipeline.decisions import stale_reason
+from pipeline.extract import evidence
 from pipeline.model import Change, Context, Decision, InputError, change_id
 from pipeline.source import Source
 from pipeline.stages import NAMES, STAGES
@@ -104,6 +105,8 @@ def repair(source: Source, until: str | None = None,
     rejecting = any(decision.verdict == "reject" for decision in decisions.values())
     text = source.text
     alignments, records, doubts = [], [], []
+    if source.original is not None:
+        context = replace(context, pages=evidence.Lookup(source.original.lines, alignments))
     for stage in STAGES:
         try:
             proposal = stage.propose(text, context)

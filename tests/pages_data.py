@@ -183,3 +183,21 @@ def encrypted_pdf() -> bytes:
 BOOK = [[(72, 760, 18, "A Report"), (72, 720, 11, "The first line of a paragraph that"),
          (72, 706, 11, "goes on here."), (72, 660, 11, "Another paragraph.")],
         [(72, 760, 11, "Page two text."), (290, 40, 9, "2")]]
+
+
+def alto_lines(lines: list[tuple[int, int, str]], tag: str | None = None) -> str:
+    """ALTO v4 with one block of (left, top, text) lines 30 high, a page 2000 wide; `tag` labels
+    the first line's own block when given (a heading above the block)."""
+    ns = "http://www.loc.gov/standards/alto/ns-v4#"
+    body = "".join(
+        f'<TextLine HPOS="{left}" VPOS="{top}" WIDTH="{1800 - left}" HEIGHT="30">'
+        f'<String CONTENT="{text}"/></TextLine>\n' for left, top, text in lines)
+    head = ""
+    if tag:
+        head = (f'<TextBlock ID="H" TAGREFS="t1"><TextLine HPOS="200" VPOS="20" WIDTH="600" '
+                f'HEIGHT="40"><String CONTENT="{tag}"/></TextLine></TextBlock>\n')
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<alto xmlns="{ns}">\n'
+            '<Tags><LayoutTag ID="t1" LABEL="heading"/></Tags>\n'
+            '<Layout><Page ID="P1" WIDTH="2000" HEIGHT="3000"><PrintSpace>\n'
+            f'{head}<TextBlock ID="B">\n{body}</TextBlock>\n'
+            '</PrintSpace></Page></Layout>\n</alto>\n')

@@ -281,3 +281,72 @@ def test_a_resumed_run_cleans_pages_again_when_only_their_geometry_changed(tmp_p
     assert main(["run", str(path), "--out", str(tmp_path / "clean"),
                  "--report", str(tmp_path / "report.json")]) == 0
     assert all(c.ok for c in verify(path, tmp_path / "clean" / "book.tei.xml"))
+
+
+_PARAGRAPHS = [
+    (200, 100, "The first paragraph runs across the whole measure of the page and"),
+    (200, 140, "ends on a line that is as long as the others are on this page."),
+    (260, 180, "The second paragraph opens on an indented line of the same length"),
+    (200, 220, "and runs on to its end, which comes on a shorter line."),
+    (200, 260, "It has one more line after that, which closes this block here.")]
+
+
+def _layout(path: Path) -> tuple[str, list, str]:
+    """The repaired text of a file of pages, its layout changes, and the repaired text of its
+    text layer read as a plain dump: what the page added."""
+    from pipeline import process
+
+    src = source.read(path)
+    result = process.repair(src)
+    as_text = process.repair(source.decode(Path("layer.txt"), src.data), kind="plain")
+    return result.text, [c for c in result.changes if c.stage == "layout"], as_text.text
+
+
+def test_a_region_the_input_labels_a_heading_is_a_title_and_the_note_says_so(tmp_path):
+    path = _write(tmp_path, "p.xml", pages_data.alto_lines(_PARAGRAPHS[:2],
+                                                           tag="the accounts of the year"))
+    text, changes, as_text = _layout(path)
+    assert text.startswith("# the accounts of the year\n\n")
+    assert not as_text.startswith("#")  # a lower-case line alone is no title, from text alone
+    (title,) = [c for c in changes if c.rule == "mark_title_line"]
+    assert title.reason.endswith("from the input: its region is labelled 'heading'")
+
+
+def test_a_heading_region_of_two_lines_is_one_heading(tmp_path):
+    data = pages_data.PAGE.replace(
+        '<TextEquiv><Unicode>Accounts</Unicode></TextEquiv></TextLine>',
+        '<TextEquiv><Unicode>Accounts</Unicode></TextEquiv></TextLine>'
+        '<TextLine id="l0b"><Coords points="100,150 1000,150 1000,200 100,200"/>'
+        '<TextEquiv><Unicode>of the abbey</Unicode></TextEquiv></TextLine>')
+    text, _, _ = _layout(_write(tmp_path, "folio.xml", data))
+    assert text.startswith("# Accounts of the abbey\n\n")
+
+
+def test_an_indented_line_under_a_full_one_starts_a_paragraph_from_the_page(tmp_path):
+    text, changes, as_text = _layout(_write(tmp_path, "p.xml",
+                                            pages_data.alto_lines(_PARAGRAPHS)))
+    assert "this page.\n\nThe second paragraph" in text
+    assert "this page. The second paragraph" in as_text  # the text alone cannot tell
+    (split,) = [c for c in changes if c.rule == "split_paragraph"]
+    assert split.reason.startswith("from the input: the next line starts 60 right of its "
+                                   "block's left edge")
+    assert "shorter line. It has one more line" in text  # no indent, no gap: one paragraph
+
+
+def test_a_wider_gap_between_lines_ends_a_paragraph_from_the_page(tmp_path):
+    lines = [(200, top + (40 if top >= 180 else 0), words)
+             for (_, top, words) in _PARAGRAPHS]
+    text, changes, as_text = _layout(_write(tmp_path, "p.xml", pages_data.alto_lines(lines)))
+    assert "this page.\n\nThe second paragraph" in text
+    assert "this page. The second paragraph" in as_text
+    (split,) = [c for c in changes if c.rule == "split_paragraph"]
+    assert split.reason.startswith("from the input: the gap above the next line is 50, where "
+                                   "the block's lines are 10 apart")
+
+
+def test_an_indented_line_after_an_unfinished_sentence_is_not_a_paragraph(tmp_path):
+    lines = [(200, 100, "The witness said that the papers had been kept in"),
+             (260, 140, "A Box Marked With The Seal of the council and nowhere else.")]
+    text, changes, _ = _layout(_write(tmp_path, "p.xml", pages_data.alto_lines(lines)))
+    assert not [c for c in changes if c.rule == "split_paragraph"]
+    assert "kept in\n\n" not in text

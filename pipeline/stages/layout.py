@@ -16,7 +16,7 @@ its evidence; where the evidence is weak the lines stay one paragraph.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -137,6 +137,7 @@ def propose(text: str, context: Context) -> Proposal:
     width = _width(blocks)
     titles = _titles(text, blocks, width)
     run_ons = _run_ons(blocks, titles, width)
+    labelled = _labelled_titles(blocks, context, titles, run_ons)
     levels = _levels(blocks, titles)
     edits, doubts = [], []
     cell_runs = list(_cell_runs(blocks, sessions))
@@ -156,7 +157,8 @@ def propose(text: str, context: Context) -> Proposal:
             continue
         indent = min(line.indent for line in block)  # found once: _split asks for every line
         splits = {i: why for i in range(len(block) - 1)
-                  if (why := _split(block, i, width, titles, run_ons, indent))}
+                  if (why := _split(block, i, width, titles, run_ons, indent)
+                      or _page_split(block, i, context, run_ons))}
         for i, line in enumerate(block):
             starts = i == 0 or i - 1 in splits
             edits.extend(_line_edits(line, block[i - 1] if i else None, starts,
@@ -169,7 +171,44 @@ def propose(text: str, context: Context) -> Proposal:
             if i in splits:
                 end = line.start + len(line.text)
                 edits.append(Edit(end, end, "\n", "split_paragraph", splits[i]))
+    edits = [replace(edit, reason=f"{edit.reason}; {labelled[edit.start]}")
+             if edit.rule == "mark_title_line" and edit.start in labelled else edit
+             for edit in edits]
     return Proposal(sorted(edits), doubts)
+
+
+def _labelled_titles(blocks: list[list[_Line]], context: Context, titles: dict[int, str],
+                     run_ons: set[int]) -> dict[int, str]:
+    """Title lines the input's own labels give (a file of pages: pipeline.extract.evidence),
+    each with the label as its reason; a labelled line under another of the same region carries
+    that title on. `titles` and `run_ons` take them in."""
+    labelled = {}
+    if context.pages is None:
+        return labelled
+    for block in blocks:
+        previous = None
+        for line in block:
+            why = context.pages.title(line.content)
+            if why and previous is not None and \
+                    context.pages.line(previous.content).block == \
+                    context.pages.line(line.content).block:
+                run_ons.add(line.start)
+                titles.pop(line.start, None)
+            elif why:
+                labelled[line.start] = why
+                titles.setdefault(line.start, "labelled")
+            previous = line if why else None
+    return labelled
+
+
+def _page_split(block: list[_Line], i: int, context: Context, run_ons: set[int]) -> str | None:
+    """A paragraph end the page shows (a file of pages: pipeline.extract.evidence), where the
+    text allows one: the line ends a sentence and the next starts one."""
+    line, following = block[i], block[i + 1]
+    if context.pages is None or following.start in run_ons or not _ends_sentence(line) or \
+            not _STARTS_SENTENCE.match(following.text):
+        return None
+    return context.pages.paragraph_end(line.content, following.content)
 
 
 def _fence_blocks(text: str, blocks: list[list[_Line]], rule: str, why: str, edits: list,

@@ -1,0 +1,78 @@
+"""The page as evidence for the stages: for a line of a stage's input, the line of the page it
+came from, and what its geometry or the format's labels say.
+
+A stage asks `Context.pages` (None for a text dump) about a line by its offset in the stage's own
+input; the lookup walks the offset back through the stages run so far to the text layer, where the
+geometry record places every line. Every answer is a reason to put in a change's note, saying that
+it comes from the input.
+
+What is used, and why it is enough:
+- a region the format labels a heading (PAGE's `type="heading"`, an ALTO tag or SegmOnto name
+  `heading`, `HeadingLine`, `title`) is a title. hOCR's `ocr_header` is not used: tesseract guesses
+  it from the page, it is no one's label. Running heads (PAGE `header`) are not headings.
+- inside one block, a line that starts further from the block's left edge than its own height
+  (an em), under a line that starts at the edge, is a paragraph's first line; a gap above a line
+  larger than the block's usual gap by half a line is a paragraph's end. Both are measured in the
+  page's own units against the block's own lines, so no scale is assumed.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from statistics import median
+
+from pipeline.extract.geometry import Line
+
+_HEADING_LABELS = {"heading", "headingline", "title"}
+
+
+class Lookup:
+    """The page line under an offset of the current stage's input. `alignments` is the list the
+    stages' alignments are appended to as they run: while a stage runs it holds the earlier
+    ones, which lead from that stage's input back to the text layer."""
+
+    def __init__(self, lines: tuple[Line, ...], alignments: list) -> None:
+        self.lines, self.alignments = lines, alignments
+        self.starts = [line.start for line in lines]
+        self.blocks: dict[tuple[int, str | None], list[Line]] = {}
+        for line in lines:
+            self.blocks.setdefault((line.page, line.block), []).append(line)
+
+    def line(self, pos: int) -> Line | None:
+        for alignment in reversed(self.alignments):
+            pos = alignment.to_input(pos, False)
+        i = bisect_right(self.starts, pos) - 1
+        return self.lines[i] if i >= 0 and pos <= self.lines[i].end else None
+
+    def title(self, pos: int) -> str | None:
+        """Why the line at `pos` is a title, when the input labels its region so."""
+        line = self.line(pos)
+        label = line.region_type if line else None
+        if label and any(part.lower() in _HEADING_LABELS for part in re.split(r"[\s:#]+", label)):
+            return f"from the input: its region is labelled {label!r}"
+        return None
+
+    def paragraph_end(self, pos: int, next_pos: int) -> str | None:
+        """Why a paragraph ends between the line at `pos` and the one at `next_pos`, when their
+        place on the page says so."""
+        line, following = self.line(pos), self.line(next_pos)
+        if line is None or following is None or line is following or line.box is None or \
+                following.box is None or (line.page, line.block) != (following.page,
+                                                                     following.block):
+            return None
+        block = [b for b in self.blocks[(line.page, line.block)] if b.box is not None]
+        left = min(b.box[0] for b in block)
+        em = following.box[3] - following.box[1]
+        indent = following.box[0] - left
+        if em > 0 and indent > em and line.box[0] - left < em / 2:
+            return (f"from the input: the next line starts {indent:g} right of its block's left "
+                    f"edge, more than its height ({em:g}), under a line at the edge: a "
+                    "paragraph's first line")
+        gaps = [b.box[1] - a.box[3] for a, b in zip(block, block[1:])]
+        gap = following.box[1] - line.box[3]
+        if len(gaps) >= 3 and em > 0 and gap > median(gaps) + em / 2:
+            return (f"from the input: the gap above the next line is {gap:g}, where the block's "
+                    f"lines are {median(gaps):g} apart, more than half a line wider: a "
+                    "paragraph's end")
+        return None
