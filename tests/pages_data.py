@@ -201,3 +201,31 @@ def alto_lines(lines: list[tuple[int, int, str]], tag: str | None = None) -> str
             '<Layout><Page ID="P1" WIDTH="2000" HEIGHT="3000"><PrintSpace>\n'
             f'{head}<TextBlock ID="B">\n{body}</TextBlock>\n'
             '</PrintSpace></Page></Layout>\n</alto>\n')
+
+
+def scanned_pdf(width: int, height: int, gray: bytes) -> bytes:
+    """A one-page PDF whose page is only an image (8-bit grey, `width` × `height` pixels, drawn on
+    the whole A4 page): a scanned page with no text layer."""
+    import zlib
+
+    image = zlib.compress(gray)
+    content = b"q 595 0 0 842 0 0 cm /Im1 Do Q\n"
+    objects = [
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (
+            width, height, len(image), image),
+        b"<< /Length %d >>\nstream\n%sendstream" % (len(content), content),
+        b"<< /Type /Page /Parent 4 0 R /MediaBox [0 0 595 842] /Resources "
+        b"<< /XObject << /Im1 1 0 R >> >> /Contents 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Catalog /Pages 4 0 R >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 5 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)

@@ -350,3 +350,38 @@ def test_an_indented_line_after_an_unfinished_sentence_is_not_a_paragraph(tmp_pa
     text, changes, _ = _layout(_write(tmp_path, "p.xml", pages_data.alto_lines(lines)))
     assert not [c for c in changes if c.rule == "split_paragraph"]
     assert "kept in\n\n" not in text
+
+
+@NEEDS_TESSERACT
+@NEEDS_POPPLER
+def test_a_pdf_page_without_a_text_layer_is_rendered_and_read_by_tesseract(tmp_path, capsys):
+    image = _scan(tmp_path / "page.png", ["The council met on Tuesday and",
+                                          "agreed that the archive would open."])
+    from PIL import Image
+
+    with Image.open(image) as lines:  # the lines at the top of an A4 page at 150 dpi
+        page = Image.new("L", (1240, 1754), 255)
+        page.paste(lines.crop((0, 0, 1240, lines.height)), (0, 0))
+        data = pages_data.scanned_pdf(1240, 1754, page.tobytes())
+    path = _write(tmp_path / "raw", "scanned.pdf", data)
+    src = source.read(path)
+    assert "council" in src.text and "archive" in src.text
+    (page,) = src.original.pages
+    assert (page.unit, page.width, page.height) == ("px", 2480, 3509)  # rendered at 300 dpi
+    assert [tool[0] for tool in src.original.tools] == ["pdftotext", "pdftohtml", "tesseract"]
+    _clean_and_verify(path, tmp_path / "clean", capsys)
+
+
+@NEEDS_TESSERACT
+def test_a_multi_page_tiff_is_one_document_a_page_each(tmp_path):
+    from PIL import Image
+
+    first = _scan(tmp_path / "one.png", ["The first page of the minutes."])
+    second = _scan(tmp_path / "two.png", ["The second page of the minutes."])
+    with Image.open(first) as a, Image.open(second) as b:
+        a.save(tmp_path / "minutes.tif", save_all=True, append_images=[b])
+    src = source.read(tmp_path / "minutes.tif")
+    assert src.original.format == "tiff"
+    assert [p.number for p in src.original.pages] == [1, 2]
+    assert src.text.count("\f") == 1 and "first page" in src.text.split("\f")[0]
+    assert "second page" in src.text.split("\f")[1]
