@@ -385,3 +385,45 @@ def test_a_multi_page_tiff_is_one_document_a_page_each(tmp_path):
     assert [p.number for p in src.original.pages] == [1, 2]
     assert src.text.count("\f") == 1 and "first page" in src.text.split("\f")[0]
     assert "second page" in src.text.split("\f")[1]
+
+
+@NEEDS_POPPLER
+def test_a_long_pdf_is_read_a_few_pages_at_a_time_into_every_page(tmp_path):
+    from pipeline.extract import pdf
+
+    count = 2 * pdf.PAGES_AT_ONCE + 3
+    path = _write(tmp_path, "long.pdf", pages_data.pdf(
+        [[(72, 760, 11, f"Text of page {n}."), (290, 40, 9, str(n))] for n in range(1, count + 1)]))
+    src = source.read(path)
+    assert [p.number for p in src.original.pages] == list(range(1, count + 1))
+    assert src.text.split("\f")[-1] == f"Text of page {count}.\n\n{count}\n"
+    assert {line.font_size for line in src.original.lines} == {11, 9}
+
+
+def test_alto_is_read_top_margin_print_space_then_foot_as_its_schema_orders_them(tmp_path):
+    data = pages_data.alto(4)
+    foot = data[data.index("      <BottomMargin>"):data.index("</BottomMargin>") + 16]
+    head = foot.replace("BottomMargin", "TopMargin").replace('CONTENT="1"', 'CONTENT="Annals"')
+    data = data.replace(foot, "").replace("      <PrintSpace>",
+                                          head + foot + "      <PrintSpace>", 1)
+    assert data.index("<BottomMargin>") < data.index("<PrintSpace>")
+    lines = source.read(_write(tmp_path, "a.xml", data)).original.lines
+    assert [(line.text, line.region_type) for line in lines][:2] == [
+        ("Annals", "TopMargin"), ("Chapter One", "heading")]
+    assert (lines[4].text, lines[4].region_type) == ("1", "BottomMargin")
+
+
+def test_hocr_without_a_declared_encoding_is_read_as_utf8(tmp_path):
+    data = pages_data.HOCR_NO_WORDS.replace(
+        "></div>", "><span class='ocr_line' title='bbox 0 0 10 10'>"
+                   "<span class='ocrx_word' title='bbox 0 0 10 10'>Müller’s</span></span></div>")
+    src = source.read(_write(tmp_path, "x.hocr", data.encode("utf-8")))
+    assert src.text == "Müller’s\n"
+
+
+@pytest.mark.parametrize("name, text", [
+    ("notes.md", "<!-- about hOCR -->\nTesseract marks each page with the class ocr_page.\n"),
+    ("notes.txt", "A note on PDF headers:\n%PDF-1.4 comes first in the file.\n"),
+])
+def test_a_text_that_only_mentions_a_page_format_stays_a_text_dump(tmp_path, name, text):
+    assert source.read(_write(tmp_path, name, text)).original is None

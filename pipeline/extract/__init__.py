@@ -68,7 +68,9 @@ class Extraction:
 
 def detect(path: Path, head: bytes) -> str | None:
     """The page format `head` (a file's first bytes) shows, or None for a text dump."""
-    if b"%PDF-" in head[:1024]:
+    # Readers take a PDF whose header comes after some bytes of junk; a text that quotes one
+    # early is a text, unless its name says PDF.
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024] and path.suffix.lower() == ".pdf":
         return "pdf"
     for magic, name in _IMAGES.items():
         if head.startswith(magic):

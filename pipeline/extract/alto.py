@@ -1,7 +1,8 @@
 """ALTO (v2 to v4), the library standard for OCR: one file holding one page or several.
 
-Reading order is the file's order of text blocks (also inside composed blocks); ALTO 4's
-`ReadingOrder` element is not read. Font size and style come from the `TextStyle` a line or block
+Reading order is the top margin, the print space, the side margins and the bottom margin, each in
+the file's order of text blocks (also inside composed blocks); ALTO 4's `ReadingOrder` element is
+not read. Font size and style come from the `TextStyle` a line or block
 refers to (and a string's own STYLE); a block's region type is the label of the tags it refers to
 (`TAGREFS`: a `StructureTag` or `LayoutTag` such as "heading" or "SegmOnto:NumberingZone"), else the
 page area it stands in when that is a margin (`TopMargin`, …), where running heads and folios sit.
@@ -18,6 +19,9 @@ from pipeline.model import InputError
 
 NAMESPACE = re.compile(r"^http://www\.loc\.gov/standards/alto/ns-v([234])#$")
 _MARGINS = {"TopMargin", "BottomMargin", "LeftMargin", "RightMargin"}
+# The schema puts the margins before the print space (top, left, right, bottom, print space); a
+# reader reads the running head, the page's text, the notes beside it, then the foot.
+_AREAS = ("TopMargin", "PrintSpace", "LeftMargin", "RightMargin", "BottomMargin")
 
 
 def version(root_tag: str) -> str | None:
@@ -44,9 +48,9 @@ def read(path: str, root) -> Layer:
     for number, page in enumerate(pages, 1):
         layer.page(Page(number, _number(page.get("WIDTH")), _number(page.get("HEIGHT")), unit,
                         image.strip() if image and image.strip() else None, page.get("ID")))
-        for area in page:
-            if not isinstance(area.tag, str):
-                continue
+        for area in sorted((a for a in page if isinstance(a.tag, str) and
+                            etree.QName(a).localname in _AREAS),
+                           key=lambda a: _AREAS.index(etree.QName(a).localname)):
             area_name = etree.QName(area).localname
             for block in area.iter(q("TextBlock")):
                 region = " ".join(filter(None, (tags.get(ref) for ref in

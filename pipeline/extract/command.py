@@ -1,9 +1,10 @@
 """`pipeline extract`: the first stage on its own, for make and for a reader of the geometry.
 
 It writes `<out>/<name>.txt`, the text layer as the stages read it, and
-`<out>/<name>.geometry.jsonl`, the geometry record: a document line (format, the original's and the text layer's SHA-256, the
-tools), then each page and its lines, each line with its offsets in the text layer. A text dump has
-no pages: its text is the decoded dump, its record the document line alone.
+`<out>/<name>.geometry.jsonl`, the geometry record: a document line (format, the original's and
+the text layer's SHA-256, the tools), then each page and its lines, each line with its offsets in
+the text layer. A text dump has no pages: its text is the decoded dump, its record the document
+line alone.
 """
 
 from __future__ import annotations

@@ -20,19 +20,35 @@ _PROPERTY = re.compile(r"\s*([a-z_]+)\s+([^;]*)")
 _IMAGE = re.compile(r"""^["']?(.*?)["']?$""")
 
 
+_MARKS = re.compile(rb"""class\s*=\s*["'][^"']*\bocr_page\b"""
+                    rb"""|<meta\s[^>]*name\s*=\s*["']ocr-system""")
+
+
 def is_hocr(head: bytes) -> bool:
-    """Told by its content: an hOCR file names the `ocr_page` class or its OCR system."""
-    return b"ocr_page" in head or b"ocr-system" in head
+    """Told by its content: an element of class `ocr_page`, or the meta element naming the OCR
+    system (a text that only mentions hOCR's names is no hOCR)."""
+    return _MARKS.search(head) is not None
 
 
 def parse(path: str, data: bytes):
     try:
-        root = etree.fromstring(data, etree.HTMLParser(no_network=True, huge_tree=True))
+        # An HTML parser reads a file that declares no encoding as Latin-1; hOCR is UTF-8.
+        utf8 = _is_utf8(data)
+        root = etree.fromstring(data, etree.HTMLParser(
+            no_network=True, huge_tree=True, encoding="utf-8" if utf8 else None))
     except (etree.ParserError, ValueError) as error:
         raise InputError(path, f"is not readable as hOCR ({error})") from None
     if root is None:
         raise InputError(path, "is not readable as hOCR (no HTML in it)")
     return root
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 def read(path: str, root, image: str | None = None, first_page: int = 1,

@@ -1,7 +1,8 @@
 """A PDF: its text layer through poppler's `pdftotext -bbox-layout` (poppler's reading order,
-blocks, lines and word boxes, in points from the page's top left), a page at a time so that memory
-stays bounded whatever the page count. A page with no text layer (a scanned page) is rendered
-with `pdftoppm` at 300 dpi and read by tesseract, like a scan; its boxes are then in pixels.
+blocks, lines and word boxes, in points from the page's top left), a few pages at a time so that
+memory stays bounded whatever the page count. A page with no text layer (a scanned page) is
+rendered with `pdftoppm` at 300 dpi and read by tesseract, like a scan; its boxes are then in
+pixels.
 
 pdftotext gives no fonts; poppler's `pdftohtml -xml` gives each run of text its font size (in
 whole points) and bold or italic. A line takes the size and style of the runs that stand on it
@@ -23,6 +24,9 @@ from pipeline.xmlsafe import parse
 
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 RENDER_DPI = "300"
+# Pages read by one call of each program: the processes cost more than the pages, and the memory
+# a call takes is that of its pages, whatever the document's length.
+PAGES_AT_ONCE = 16
 
 
 def pages(path: str) -> int:
@@ -43,50 +47,62 @@ def pages(path: str) -> int:
 
 def read(path: str) -> tuple[Layer, scan.Ocr]:
     layer, ocr = Layer(), scan.Ocr()
-    for number in range(1, pages(path) + 1):
-        done = tools.run(path, "pdftotext", "-bbox-layout", "-enc", "UTF-8", "-f", str(number),
-                         "-l", str(number), path, "-", what=f"extract the text of page {number}")
+    count = pages(path)
+    for first in range(1, count + 1, PAGES_AT_ONCE):
+        last = min(count, first + PAGES_AT_ONCE - 1)
+        span = f"{first}" if first == last else f"{first} to {last}"
+        done = tools.run(path, "pdftotext", "-bbox-layout", "-enc", "UTF-8", "-f", str(first),
+                         "-l", str(last), path, "-", what=f"extract the text of page {span}")
         try:
-            page = parse(done.stdout).getroot().find(f".//{_XHTML}page")
+            found = parse(done.stdout).getroot().findall(f".//{_XHTML}page")
         except etree.XMLSyntaxError as error:
-            raise InputError(path, f"page {number}: pdftotext wrote unreadable output ({error})"
+            raise InputError(path, f"page {span}: pdftotext wrote unreadable output ({error})"
                              ) from None
-        if page is None:
-            raise InputError(path, f"page {number}: pdftotext found no page")
-        if page.find(f".//{_XHTML}word") is None:
-            _ocr(path, number, layer, ocr)
-            continue
-        layer.page(Page(number, float(page.get("width")), float(page.get("height")), "pt",
-                        _page_image(path, number)))
-        runs = _font_runs(path, number)
-        for b, block in enumerate(page.iter(f"{_XHTML}block"), 1):
-            for line in block.iter(f"{_XHTML}line"):
-                words = [word.text or "" for word in line.iter(f"{_XHTML}word")]
-                box = tuple(round(float(line.get(a)), 3) for a in ("xMin", "yMin", "xMax", "yMax"))
-                size, style = _font(box, runs)
-                layer.line(" ".join(words), block=f"p{number}-b{b}", id=None, box=box,
-                           font_size=size, font_style=style)
+        if len(found) != last - first + 1:
+            raise InputError(path, f"pdftotext found {len(found)} pages where page {span} "
+                                   "should be")
+        runs = _font_runs(path, first, last)
+        for number, page in enumerate(found, first):
+            if page.find(f".//{_XHTML}word") is None:
+                _ocr(path, number, layer, ocr)
+            else:
+                _page(path, number, page, runs.get(number, []), layer)
     return layer, ocr
 
 
-def _font_runs(path: str, number: int) -> list[tuple[tuple[float, ...], float, str | None]]:
-    """Each run of text on the page: its box (points, from the top left), font size and style."""
+def _page(path: str, number: int, page, runs: list, layer: Layer) -> None:
+    layer.page(Page(number, float(page.get("width")), float(page.get("height")), "pt",
+                    _page_image(path, number)))
+    for b, block in enumerate(page.iter(f"{_XHTML}block"), 1):
+        for line in block.iter(f"{_XHTML}line"):
+            words = [word.text or "" for word in line.iter(f"{_XHTML}word")]
+            box = tuple(round(float(line.get(a)), 3) for a in ("xMin", "yMin", "xMax", "yMax"))
+            size, style = _font(box, runs)
+            layer.line(" ".join(words), block=f"p{number}-b{b}", id=None, box=box,
+                       font_size=size, font_style=style)
+
+
+def _font_runs(path: str, first: int, last: int) -> dict[int, list]:
+    """Each page's runs of text: their box (points, from the top left), font size and style."""
     done = tools.run(path, "pdftohtml", "-xml", "-zoom", "1", "-i", "-q", "-stdout", "-f",
-                     str(number), "-l", str(number), path, what=f"read the fonts of page {number}")
+                     str(first), "-l", str(last), path,
+                     what=f"read the fonts of pages {first} to {last}")
     try:
         root = parse(done.stdout).getroot()
     except etree.XMLSyntaxError:
-        return []  # the fonts are evidence the page can go without
+        return {}  # the fonts are evidence the pages can go without
     sizes = {spec.get("id"): float(spec.get("size")) for spec in root.iter("fontspec")}
-    runs = []
-    for text in root.iter("text"):
-        try:
-            left, top = float(text.get("left")), float(text.get("top"))
-            box = (left, top, left + float(text.get("width")), top + float(text.get("height")))
-        except (TypeError, ValueError):
-            continue
-        faces = {"bold" for _ in text.iter("b")} | {"italics" for _ in text.iter("i")}
-        runs.append((box, sizes.get(text.get("font")), " ".join(sorted(faces)) or None))
+    runs: dict[int, list] = {}
+    for page in root.iter("page"):
+        on_page = runs.setdefault(int(page.get("number", "0")), [])
+        for text in page.iter("text"):
+            try:
+                left, top = float(text.get("left")), float(text.get("top"))
+                box = (left, top, left + float(text.get("width")), top + float(text.get("height")))
+            except (TypeError, ValueError):
+                continue
+            faces = {"bold" for _ in text.iter("b")} | {"italics" for _ in text.iter("i")}
+            on_page.append((box, sizes.get(text.get("font")), " ".join(sorted(faces)) or None))
     return runs
 
 
