@@ -427,3 +427,33 @@ def test_hocr_without_a_declared_encoding_is_read_as_utf8(tmp_path):
 ])
 def test_a_text_that_only_mentions_a_page_format_stays_a_text_dump(tmp_path, name, text):
     assert source.read(_write(tmp_path, name, text)).original is None
+
+
+@NEEDS_TESSERACT
+def test_a_scan_in_german_is_read_again_with_the_german_pack(tmp_path):
+    from pipeline.extract import tools
+
+    if "deu" not in tools.tesseract_languages():
+        pytest.skip("tesseract's German pack is not installed (.ci/run installs "
+                    "tesseract-ocr-deu)")
+    # Pillow's own font has no umlauts: German words without them.
+    path = _scan(tmp_path / "brief.png", ["Der Rat der Stadt hat die Akten und die Briefe",
+                                          "nicht mehr, weil sie in das Archiv der Kirche sind."])
+    src = source.read(path)
+    (tesseract,) = [tool for tool in src.original.tools if tool[0] == "tesseract"]
+    assert tesseract[2] == ("OCR, hOCR output, -l deu: the language a first reading with eng "
+                            "shows (de)")
+    assert "Archiv der Kirche" in src.text
+
+
+@NEEDS_TESSERACT
+def test_an_english_scan_is_read_once(tmp_path, monkeypatch):
+    from pipeline.extract import tools
+
+    calls = []
+    run = tools.run
+    monkeypatch.setattr(tools, "run",
+                        lambda *args, **kw: calls.append(args[1]) or run(*args, **kw))
+    source.read(_scan(tmp_path / "en.png", ["The council met on Tuesday and agreed that the",
+                                            "archive would open in the spring."]))
+    assert calls == ["tesseract"]

@@ -3,7 +3,7 @@ exactly like an hOCR file.
 
 The language is decided as a reader would: tesseract reads the pages once with English; when the
 text that gives is in another language the pipeline knows and tesseract has the language pack for,
-it reads them again in that language. What was used, and why, goes into the TEI.
+it reads them again in that language (an English reading is kept as it is). What was used, and why, goes into the TEI.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ class Ocr:
     def read(self, path: str, image: str, layer: Layer, first_page: int, shown: str) -> None:
         """Read `image` (its pages numbered from `first_page`) into `layer`; `shown` is the
         image's name as the geometry record gives it."""
+        first = None
         if self.lang is None:
-            trial = hocr.read(path, self._hocr(path, image, FIRST), shown, first_page)
-            detected, _ = language.detect(trial.text)
+            first = self._hocr(path, image, FIRST)
+            detected, _ = language.detect(hocr.read(path, first, shown, first_page).text)
             pack = TESSERACT.get(detected)
             if pack and pack != FIRST and pack in tools.tesseract_languages():
                 self.lang, self.evidence = pack, (f"{pack}: the language a first reading with "
@@ -42,7 +43,9 @@ class Ocr:
                     f"the language a first reading shows ({detected})" if pack == FIRST else
                     f"no pack for the language a first reading shows ({detected})" if pack else
                     "no language of the pipeline's shows in a first reading")
-        hocr.read(path, self._hocr(path, image, self.lang), shown, first_page, layer)
+        again = first if first is not None and self.lang == FIRST else \
+            self._hocr(path, image, self.lang)
+        hocr.read(path, again, shown, first_page, layer)
 
     @staticmethod
     def _hocr(path: str, image: str, lang: str):
