@@ -457,3 +457,10 @@ def test_an_english_scan_is_read_once(tmp_path, monkeypatch):
     source.read(_scan(tmp_path / "en.png", ["The council met on Tuesday and agreed that the",
                                             "archive would open in the spring."]))
     assert calls == ["tesseract"]
+
+
+def test_a_page_image_named_with_spaces_is_a_relative_uri_beside_the_raw_file(tmp_path, capsys):
+    path = _write(tmp_path / "raw", "folio.xml",
+                  pages_data.PAGE.replace("folio-12r.jpg", "scans/folio 12r.jpg"))
+    tei = _clean_and_verify(path, tmp_path / "clean", capsys).decode()
+    assert '<graphic url="../raw/scans/folio%2012r.jpg" width="1500px" height="2200px"/>' in tei

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from urllib.parse import quote
 
 from pipeline import tei
 
@@ -91,7 +92,9 @@ def _indent(element, depth: int) -> None:
 def _beside(raw_ref: str, image: str) -> str:
     if ":" in image or image.startswith(("/", "\\")):  # an address or an absolute path: as named
         return image
-    return posixpath.join(posixpath.dirname(raw_ref), image)
+    # A file name is a relative URI once its spaces and the like are escaped (a PDF's page
+    # fragment stays one).
+    return posixpath.join(posixpath.dirname(raw_ref), quote(image, safe="/#="))
 
 
 def _surface(number: int) -> str:
