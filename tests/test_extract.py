@@ -464,3 +464,28 @@ def test_a_page_image_named_with_spaces_is_a_relative_uri_beside_the_raw_file(tm
                   pages_data.PAGE.replace("folio-12r.jpg", "scans/folio 12r.jpg"))
     tei = _clean_and_verify(path, tmp_path / "clean", capsys).decode()
     assert '<graphic url="../raw/scans/folio%2012r.jpg" width="1500px" height="2200px"/>' in tei
+
+
+def test_a_line_the_input_labels_a_page_number_is_removed_as_furniture(tmp_path):
+    text, _, as_text = _layout(_write(tmp_path, "folio.xml", pages_data.PAGE))
+    assert text == "# Accounts\n\nItem received from the abbot.\n"
+    assert as_text.rstrip().endswith("12")  # from the text alone, a number is a paragraph
+    from pipeline import process
+
+    (removed,) = [c for c in process.repair(source.read(tmp_path / "folio.xml")).changes
+                  if c.rule == "remove_page_furniture"]
+    assert (removed.before, removed.after) == ("\n12\n", "")
+    assert removed.reason == "'12': from the input: its region is labelled 'page-number', " \
+                             "page furniture"
+
+
+def test_a_running_head_in_alto_s_top_margin_is_removed_on_a_single_page(tmp_path):
+    data = pages_data.alto(4)
+    data = data[:data.index('    <Page ID="P2"')] + "  </Layout>\n</alto>\n"
+    data = data.replace("      <PrintSpace>", '      <TopMargin><TextBlock ID="T1"><TextLine '
+                        'ID="T1L" HPOS="200" VPOS="20" WIDTH="600" HEIGHT="30"><String '
+                        'CONTENT="ANNALS OF THE TOWN"/></TextLine></TextBlock></TopMargin>\n'
+                        "      <PrintSpace>", 1)
+    text, _, _ = _layout(_write(tmp_path, "a.xml", data))
+    assert "ANNALS" not in text and text.startswith("# Chapter One\n\n")
+    assert "\n1\n" not in text  # the folio in the bottom margin too

@@ -7,6 +7,9 @@ geometry record places every line. Every answer is a reason to put in a change's
 it comes from the input.
 
 What is used, and why it is enough:
+- a region the format labels page furniture (PAGE's `header`, `footer`, `page-number`,
+  `catch-word`, `signature-mark`; ALTO's top and bottom margins; SegmOnto's `RunningTitleZone`,
+  `NumberingZone`, `QuireMarksZone`) is removed from the reading text as furniture.
 - a region the format labels a heading (PAGE's `type="heading"`, an ALTO tag or SegmOnto name
   `heading`, `HeadingLine`, `title`) is a title. hOCR's `ocr_header` is not used: tesseract guesses
   it from the page, it is no one's label. Running heads (PAGE `header`) are not headings.
@@ -25,6 +28,11 @@ from statistics import median
 from pipeline.extract.geometry import Line
 
 _HEADING_LABELS = {"heading", "headingline", "title"}
+# Page furniture by its label: PAGE's region types, ALTO's margins (where a running head, a folio
+# or a catchword sits), SegmOnto's zones.
+_FURNITURE_LABELS = {"page-number", "header", "footer", "catch-word", "signature-mark",
+                     "topmargin", "bottommargin", "runningtitlezone", "numberingzone",
+                     "quiremarkszone"}
 
 
 class Lookup:
@@ -51,6 +59,15 @@ class Lookup:
         label = line.region_type if line else None
         if label and any(part.lower() in _HEADING_LABELS for part in re.split(r"[\s:#]+", label)):
             return f"from the input: its region is labelled {label!r}"
+        return None
+
+    def furniture(self, pos: int) -> str | None:
+        """Why the line at `pos` is page furniture, when the input labels its region so."""
+        line = self.line(pos)
+        label = line.region_type if line else None
+        if label and any(part.lower() in _FURNITURE_LABELS
+                         for part in re.split(r"[\s:#]+", label)):
+            return f"from the input: its region is labelled {label!r}, page furniture"
         return None
 
     def paragraph_end(self, pos: int, next_pos: int) -> str | None:

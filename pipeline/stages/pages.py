@@ -92,16 +92,17 @@ def propose(text: str, context: Context) -> Proposal:
     lines = _Lines(text)
     pages = paginate(text, lines)
     if len(pages) < 2 and "\f" not in text:
-        return Proposal([], [])
+        return Proposal(_labelled_furniture(text, context, []), [])
     edits = []
     content = [(p, lines.content(p)) for p in pages]
     content = [(p, span) for p, span in content if span is not None]
     doubts = [Doubt(start, end, "flag_recurring_prose", why)
               for page in pages for start, end, why in page.kept]
     if not content:  # only furniture on every page: it stays text, but no form feed may stay
-        return Proposal([Edit(feed.start(), feed.end(), "\n\n", "mark_page_break",
-                              "a form feed between pages that hold nothing but what recurs on "
-                              "them") for feed in regex.finditer("\f", text)], doubts)
+        feeds = [Edit(feed.start(), feed.end(), "\n\n", "mark_page_break",
+                      "a form feed between pages that hold nothing but what recurs on them")
+                 for feed in regex.finditer("\f", text)]
+        return Proposal(sorted(feeds + _labelled_furniture(text, context, feeds)), doubts)
     notes = []  # (label, text) of the footnotes moved to the end, in order
     footnotes = [_footnotes(text, start, end) for _, (start, end) in content]
     # Notes numbered page by page repeat their marks: the page tells them apart.
@@ -139,7 +140,32 @@ def propose(text: str, context: Context) -> Proposal:
         edits.append(Edit(len(text), len(text), ("\n" if tail.endswith("\n") else "\n\n")
                           + moved + "\n", "mark_footnote",
                           f"the {len(notes)} footnotes of the pages, as footnotes of the text"))
-    return Proposal(sorted(edits), doubts)
+    return Proposal(sorted(edits + _labelled_furniture(text, context, edits)), doubts)
+
+
+def _labelled_furniture(text: str, context: Context, taken: list[Edit]) -> list[Edit]:
+    """The lines a file of pages labels as running heads, folios, catchwords (pipeline.extract.
+    evidence), each removed with the blank line that set it apart, where no other edit of the
+    page already removes it."""
+    if context.pages is None:
+        return []
+    edits, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        why = text[start:end].strip() and context.pages.furniture(start)
+        if why:
+            if text.startswith("\n\n", end):  # the line and the blank line after it
+                span = (start, end + 2)
+            elif text[end:] in ("", "\n") and text[:start].endswith("\n\n"):  # the last block
+                span = (start - 1, min(end + 1, len(text)))
+            else:
+                span = (start, min(end + 1, len(text)))
+            if not any(e.start < span[1] and span[0] < e.end for e in taken + edits):
+                edits.append(Edit(*span, "", "remove_page_furniture",
+                                  f"{text[start:end].strip()!r}: {why}"))
+        start = end + 1
+    return edits
 
 
 # A footnote's mark: a number the text has glued to a word or punctuation (pdftotext writes a
