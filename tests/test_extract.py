@@ -489,3 +489,15 @@ def test_a_running_head_in_alto_s_top_margin_is_removed_on_a_single_page(tmp_pat
     text, _, _ = _layout(_write(tmp_path, "a.xml", data))
     assert "ANNALS" not in text and text.startswith("# Chapter One\n\n")
     assert "\n1\n" not in text  # the folio in the bottom margin too
+
+
+
+def test_a_page_region_transcribed_without_lines_gives_its_own_lines(tmp_path):
+    data = pages_data.PAGE.replace(
+        '<TextRegion id="r_num" type="page-number">',
+        '<TextRegion id="r_note" type="marginalia"><Coords points="1420,300 1490,300 1490,500 '
+        '1420,500"/><TextEquiv><Unicode>paid\nin full</Unicode></TextEquiv></TextRegion>\n'
+        '    <TextRegion id="r_num" type="page-number">')
+    lines = source.read(_write(tmp_path, "folio.xml", data)).original.lines
+    assert [(line.text, line.block, line.box) for line in lines[-2:]] == [
+        ("paid", "r_note", (1420, 300, 1490, 500)), ("in full", "r_note", (1420, 300, 1490, 500))]

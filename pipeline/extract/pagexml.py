@@ -4,7 +4,8 @@ Reading order is the file's `ReadingOrder` (its groups flattened in order), regi
 following in the order of the file. A region's type is its `@type` (paragraph, heading, header,
 footer, page-number, caption, …), else the structure type a `@custom` attribute gives
 (`structure {type:chapter;}`, as Transkribus writes it). A line's text is its own `TextEquiv`,
-else its words'.
+else its words'; a region with no lines gives the lines of its own `TextEquiv`, each with the
+region's box.
 """
 
 from __future__ import annotations
@@ -45,8 +46,15 @@ def read(path: str, root) -> Layer:
     for n, region in enumerate(dict.fromkeys(order), 1):
         region_type = region.get("type") or _custom_type(region.get("custom"))
         block = region.get("id") or f"r{n}"
-        for line in region.findall(q("TextLine")):
+        lines = region.findall(q("TextLine"))
+        for line in lines:
             _line(layer, q, line, block, region_type)
+        if not lines:  # a region transcribed as a whole: its text's lines, the region's box
+            coords = region.find(q("Coords"))
+            box = box_of_points(parse_points(coords.get("points") if coords is not None
+                                             else None))
+            for text in (_text_equiv(region, q) or "").split("\n"):
+                layer.line(text, block=block, id=None, box=box, region_type=region_type)
     return layer
 
 
