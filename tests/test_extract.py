@@ -501,3 +501,32 @@ def test_a_page_region_transcribed_without_lines_gives_its_own_lines(tmp_path):
     lines = source.read(_write(tmp_path, "folio.xml", data)).original.lines
     assert [(line.text, line.block, line.box) for line in lines[-2:]] == [
         ("paid", "r_note", (1420, 300, 1490, 500)), ("in full", "r_note", (1420, 300, 1490, 500))]
+
+
+_SIZED = [(72, 760, 20, "The Harbour Report"),
+          (72, 720, 11, "The harbour was built in the last century by the city and the"),
+          (72, 706, 11, "merchants of the town, who paid for it together."),
+          (72, 670, 14, "the early years"),
+          (72, 640, 11, "In the early years the harbour saw little trade, and the quays"),
+          (72, 626, 11, "stood empty for months at a time.")]
+
+
+@NEEDS_POPPLER
+def test_blocks_set_larger_than_the_body_text_are_titles_ranked_by_size(tmp_path):
+    text, changes, as_text = _layout(_write(tmp_path, "r.pdf", pages_data.pdf([_SIZED])))
+    assert text.startswith("# The Harbour Report\n\n")
+    assert "\n\n## the early years\n\n" in text
+    assert "# the early years" not in as_text  # from the text alone, a lower-case line
+    reasons = [c.reason for c in changes if c.rule == "mark_title_line"]
+    assert reasons[1].endswith("from the input: its block is set in 14, where the body text "
+                               "is 11")
+
+
+@NEEDS_POPPLER
+def test_a_drop_capital_or_a_long_passage_in_large_type_is_no_title(tmp_path):
+    quote = [(72, 700 - 20 * k, 16, f"A passage in display type, line {k} of a long quotation")
+             for k in range(5)]
+    lines = [(72, 760, 30, "T"), (100, 760, 11, "he harbour was built in the last century by"),
+             *quote, *_SIZED[1:3], *_SIZED[4:]]
+    _, changes, _ = _layout(_write(tmp_path, "q.pdf", pages_data.pdf([lines])))
+    assert not [c for c in changes if c.rule == "mark_title_line" and "from the input" in c.reason]

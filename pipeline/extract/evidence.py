@@ -11,8 +11,12 @@ What is used, and why it is enough:
   `catch-word`, `signature-mark`; ALTO's top and bottom margins; SegmOnto's `RunningTitleZone`,
   `NumberingZone`, `QuireMarksZone`) is removed from the reading text as furniture.
 - a region the format labels a heading (PAGE's `type="heading"`, an ALTO tag or SegmOnto name
-  `heading`, `HeadingLine`, `title`) is a title. hOCR's `ocr_header` is not used: tesseract guesses
-  it from the page, it is no one's label. Running heads (PAGE `header`) are not headings.
+  `heading`, `HeadingLine`, `title`) is a title; so is a block of at most three lines set larger
+  than the body text (the size most characters have) by a step of the usual type scales, at
+  least 15 %, its level from its size's rank among such sizes (hOCR's size is tesseract's
+  character height in pixels, compared within the document as well). hOCR's `ocr_header` is not
+  used: tesseract guesses it from the page, it is no one's label. Running heads (PAGE `header`)
+  are not headings.
 - inside one block, a line that starts further from the block's left edge than its own height
   (an em), under a line that starts at the edge, is a paragraph's first line; a gap above a line
   larger than the block's usual gap by half a line is a paragraph's end. Both are measured in the
@@ -23,11 +27,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from statistics import median
 
 from pipeline.extract.geometry import Line
 
 _HEADING_LABELS = {"heading", "headingline", "title"}
+# The smallest step from a body text's size to its headings' in the usual type scales (11 to
+# 13 points, 10 to 12); a block of at most three lines set so is display type: a title.
+_SIZE_STEP = 1.15
+_TITLE_LINES = 3
 # Page furniture by its label: PAGE's region types, ALTO's margins (where a running head, a folio
 # or a catchword sits), SegmOnto's zones.
 _FURNITURE_LABELS = {"page-number", "header", "footer", "catch-word", "signature-mark",
@@ -46,6 +55,16 @@ class Lookup:
         self.blocks: dict[tuple[int, str | None], list[Line]] = {}
         for line in lines:
             self.blocks.setdefault((line.page, line.block), []).append(line)
+        # The body text's size: the one most of the document's characters are set in.
+        sizes = Counter()
+        for line in lines:
+            if line.font_size:
+                sizes[line.font_size] += len(line.text)
+        self.body = max(sizes, key=lambda size: (sizes[size], -size)) if sizes else None
+        self.title_sizes = sorted({size for size in sizes if self._display(size)}, reverse=True)
+
+    def _display(self, size: float | None) -> bool:
+        return bool(size and self.body and size >= self.body * _SIZE_STEP)
 
     def line(self, pos: int) -> Line | None:
         for alignment in reversed(self.alignments):
@@ -53,13 +72,22 @@ class Lookup:
         i = bisect_right(self.starts, pos) - 1
         return self.lines[i] if i >= 0 and pos <= self.lines[i].end else None
 
-    def title(self, pos: int) -> str | None:
-        """Why the line at `pos` is a title, when the input labels its region so."""
+    def title(self, pos: int) -> tuple[str, int | None] | None:
+        """Why the line at `pos` is a title, when the input labels its region so or sets its
+        block apart in a larger size; with a size, its rank among the document's title sizes
+        (0, the largest, for the highest level)."""
         line = self.line(pos)
         label = line.region_type if line else None
         if label and any(part.lower() in _HEADING_LABELS for part in re.split(r"[\s:#]+", label)):
-            return f"from the input: its region is labelled {label!r}"
-        return None
+            return f"from the input: its region is labelled {label!r}", None
+        if line is None or not self._display(line.font_size) or \
+                len(re.findall(r"\w", line.text)) < 2:
+            return None
+        block = self.blocks[(line.page, line.block)]
+        if len(block) > _TITLE_LINES or not all(self._display(b.font_size) for b in block):
+            return None
+        return (f"from the input: its block is set in {line.font_size:g}, where the body text "
+                f"is {self.body:g}", self.title_sizes.index(line.font_size))
 
     def furniture(self, pos: int) -> str | None:
         """Why the line at `pos` is page furniture, when the input labels its region so."""

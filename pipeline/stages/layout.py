@@ -179,25 +179,25 @@ def propose(text: str, context: Context) -> Proposal:
 
 def _labelled_titles(blocks: list[list[_Line]], context: Context, titles: dict[int, str],
                      run_ons: set[int]) -> dict[int, str]:
-    """Title lines the input's own labels give (a file of pages: pipeline.extract.evidence),
-    each with the label as its reason; a labelled line under another of the same region carries
-    that title on. `titles` and `run_ons` take them in."""
+    """Title lines the page gives (a file of pages: pipeline.extract.evidence), by the input's
+    own label or a larger type size, each with that as its reason; a title line under another
+    of the same block carries that title on. `titles` and `run_ons` take them in."""
     labelled = {}
     if context.pages is None:
         return labelled
     for block in blocks:
         previous = None
         for line in block:
-            why = context.pages.title(line.content)
-            if why and previous is not None and \
+            found = context.pages.title(line.content)
+            if found and previous is not None and \
                     context.pages.line(previous.content).block == \
                     context.pages.line(line.content).block:
                 run_ons.add(line.start)
                 titles.pop(line.start, None)
-            elif why:
-                labelled[line.start] = why
-                titles.setdefault(line.start, "labelled")
-            previous = line if why else None
+            elif found:
+                labelled[line.start], rank = found
+                titles[line.start] = "labelled" if rank is None else f"sized-{rank}"
+            previous = line if found else None
     return labelled
 
 
@@ -507,6 +507,8 @@ def _levels(blocks: list[list[_Line]], titles: dict[int, str]) -> dict[int, int]
             rank = 1 + int(kind[-1])
         elif kind.startswith("numbered-"):
             rank = 3 + int(kind[-1])
+        elif kind.startswith("sized-"):  # the page's type sizes, the largest first
+            rank = 1 + int(kind.removeprefix("sized-"))
         else:
             rank = previous if previous not in (None, 0) else None
         ranks[start] = rank
