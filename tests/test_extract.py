@@ -530,3 +530,12 @@ def test_a_drop_capital_or_a_long_passage_in_large_type_is_no_title(tmp_path):
              *quote, *_SIZED[1:3], *_SIZED[4:]]
     _, changes, _ = _layout(_write(tmp_path, "q.pdf", pages_data.pdf([lines])))
     assert not [c for c in changes if c.rule == "mark_title_line" and "from the input" in c.reason]
+
+
+def test_a_hanging_indent_marks_no_paragraph(tmp_path):
+    lines = [(200, 100, "Archive of the Town Council. Minutes."),
+             (260, 140, "Volume One, from the year of the founding."),
+             (200, 180, "Archive of the Harbour Board. Letters."),
+             (260, 220, "Volume Two, the first decade of its trade.")]
+    _, changes, _ = _layout(_write(tmp_path, "b.xml", pages_data.alto_lines(lines)))
+    assert not [c for c in changes if c.reason.startswith("from the input: the next line")]

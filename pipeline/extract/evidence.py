@@ -18,7 +18,8 @@ What is used, and why it is enough:
   used: tesseract guesses it from the page, it is no one's label. Running heads (PAGE `header`)
   are not headings.
 - inside one block, a line that starts further from the block's left edge than its own height
-  (an em), under a line that starts at the edge, is a paragraph's first line; a gap above a line
+  (an em), under a line that starts at the edge, is a paragraph's first line, where such lines
+  are fewer than those at the edge (not a hanging indent); a gap above a line
   larger than the block's usual gap by half a line is a paragraph's end. Both are measured in the
   page's own units against the block's own lines, so no scale is assumed.
 """
@@ -110,7 +111,11 @@ class Lookup:
         left = min(b.box[0] for b in block)
         em = following.box[3] - following.box[1]
         indent = following.box[0] - left
-        if em > 0 and indent > em and line.box[0] - left < em / 2:
+        # First lines are the few indented ones; where most are, the indent is a hanging one
+        # (a bibliography, a list) or a quotation's, which marks no paragraph.
+        indented = sum(b.box[0] - left > em for b in block)
+        if em > 0 and indent > em and line.box[0] - left < em / 2 and \
+                indented < len(block) - indented:
             return (f"from the input: the next line starts {indent:g} right of its block's left "
                     f"edge, more than its height ({em:g}), under a line at the edge: a "
                     "paragraph's first line")
