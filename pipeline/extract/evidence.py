@@ -63,6 +63,7 @@ class Lookup:
                 sizes[line.font_size] += len(line.text)
         self.body = max(sizes, key=lambda size: (sizes[size], -size)) if sizes else None
         self.title_sizes = sorted({size for size in sizes if self._display(size)}, reverse=True)
+        self._measured: dict = {}
 
     def _display(self, size: float | None) -> bool:
         return bool(size and self.body and size >= self.body * _SIZE_STEP)
@@ -107,8 +108,7 @@ class Lookup:
                 following.box is None or (line.page, line.block) != (following.page,
                                                                      following.block):
             return None
-        block = [b for b in self.blocks[(line.page, line.block)] if b.box is not None]
-        left = min(b.box[0] for b in block)
+        block, left, leading = self._measures(line.page, line.block)
         em = following.box[3] - following.box[1]
         indent = following.box[0] - left
         # First lines are the few indented ones; where most are, the indent is a hanging one
@@ -119,10 +119,20 @@ class Lookup:
             return (f"from the input: the next line starts {indent:g} right of its block's left "
                     f"edge, more than its height ({em:g}), under a line at the edge: a "
                     "paragraph's first line")
-        gaps = [b.box[1] - a.box[3] for a, b in zip(block, block[1:])]
         gap = following.box[1] - line.box[3]
-        if len(gaps) >= 3 and em > 0 and gap > median(gaps) + em / 2:
+        if leading is not None and em > 0 and gap > leading + em / 2:
             return (f"from the input: the gap above the next line is {gap:g}, where the block's "
-                    f"lines are {median(gaps):g} apart, more than half a line wider: a "
+                    f"lines are {leading:g} apart, more than half a line wider: a "
                     "paragraph's end")
         return None
+
+    def _measures(self, page: int, block_id: str | None) -> tuple[list[Line], float, float | None]:
+        """A block's lines with boxes, its left edge, and its usual gap between lines (None
+        under four lines: too few to say what is usual), measured once per block."""
+        key = (page, block_id)
+        if key not in self._measured:
+            block = [b for b in self.blocks[key] if b.box is not None]
+            gaps = [b.box[1] - a.box[3] for a, b in zip(block, block[1:])]
+            self._measured[key] = (block, min(b.box[0] for b in block),
+                                   median(gaps) if len(gaps) >= 3 else None)
+        return self._measured[key]
