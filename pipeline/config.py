@@ -1,12 +1,13 @@
 """The collection's settings for cleaning, from `[tool.pipeline]` in the project's pyproject.toml.
 
-Only what changes the output of every command alike lives here (the input kind, and what the TEI
-header says of the collection, `[tool.pipeline.tei]`); the deposit has its own table,
-`[tool.pipeline.deposit]`, read by `pipeline.deposit`.
+Only what changes the output of every command alike lives here (the input kind, the language
+tesseract reads scans in, and what the TEI header says of the collection, `[tool.pipeline.tei]`);
+the deposit has its own table, `[tool.pipeline.deposit]`, read by `pipeline.deposit`.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,21 +22,40 @@ def input_kind(project: Path = Path("pyproject.toml")) -> str | None:
     """The input kind the collection forces (`input_kind = "plain"`), or None to read each
     dump's kind from its text ("auto", the default, also when there is no pyproject.toml). The
     file is the one in the folder the command runs in: the project's, as make runs it."""
+    value = _settings(project).get("input_kind", "auto")
+    if value not in CHOICES:
+        raise InputError(str(project), f"[tool.pipeline] input_kind is {value!r}; it can be "
+                                       f"{', '.join(map(repr, CHOICES))}")
+    return None if value == "auto" else value
+
+
+def ocr_language(project: Path = Path("pyproject.toml")) -> str | None:
+    """The language packs tesseract reads the collection's scans with (`ocr_language = "deu"`,
+    `"deu+frk"` for German in Fraktur), or None to read each scan in the language a first
+    reading shows (the default)."""
+    value = _settings(project).get("ocr_language")
+    if value is not None and not (isinstance(value, str) and _PACKS.fullmatch(value)):
+        raise InputError(str(project), f"[tool.pipeline] ocr_language is {value!r}; it names "
+                                       "tesseract's packs, as 'deu' or 'deu+frk'")
+    return value
+
+
+_PACKS = re.compile(r"[a-z_]+(?:\+[a-z_]+)*", re.IGNORECASE)
+
+
+def _settings(project: Path) -> dict:
+    """`[tool.pipeline]` of `project` ({} when there is no such file)."""
     try:
         data = tomllib.loads(project.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None
+        return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise InputError(str(project), f"cannot be read as TOML ({error})") from None
     table = data.get("tool", {})
     table = table.get("pipeline", {}) if isinstance(table, dict) else None
     if not isinstance(table, dict):
         raise InputError(str(project), "[tool.pipeline] is not a table of settings")
-    value = table.get("input_kind", "auto")
-    if value not in CHOICES:
-        raise InputError(str(project), f"[tool.pipeline] input_kind is {value!r}; it can be "
-                                       f"{', '.join(map(repr, CHOICES))}")
-    return None if value == "auto" else value
+    return table
 
 
 @dataclass(frozen=True)

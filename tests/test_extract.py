@@ -539,3 +539,21 @@ def test_a_hanging_indent_marks_no_paragraph(tmp_path):
              (260, 220, "Volume Two, the first decade of its trade.")]
     _, changes, _ = _layout(_write(tmp_path, "b.xml", pages_data.alto_lines(lines)))
     assert not [c for c in changes if c.reason.startswith("from the input: the next line")]
+
+
+@NEEDS_TESSERACT
+def test_the_collection_s_ocr_language_is_used_at_once_and_a_missing_pack_named(tmp_path,
+                                                                               monkeypatch):
+    path = _scan(tmp_path / "scan.png", ["The council met on Tuesday and agreed."])
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.pipeline]\nocr_language = "eng"\n')
+    (tesseract,) = [t for t in source.read(path).original.tools if t[0] == "tesseract"]
+    assert tesseract[2] == "OCR, hOCR output, -l eng: set in [tool.pipeline] ocr_language"
+    (tmp_path / "pyproject.toml").write_text('[tool.pipeline]\nocr_language = "xyz"\n')
+    with pytest.raises(InputError) as refused:
+        source.read(path)
+    assert refused.value.message == ("needs tesseract's xyz language pack; install Debian's "
+                                     "tesseract-ocr-xyz")
+    (tmp_path / "pyproject.toml").write_text('[tool.pipeline]\nocr_language = "eng; rm"\n')
+    with pytest.raises(InputError, match="ocr_language is 'eng; rm'; it names tesseract's"):
+        source.read(path)

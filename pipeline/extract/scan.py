@@ -3,14 +3,16 @@ exactly like an hOCR file.
 
 The language is decided as a reader would: tesseract reads the pages once with English; when the
 text that gives is in another language the pipeline knows and tesseract has the language pack for,
-it reads them again in that language (an English reading is kept as it is). What was used, and why, goes into the TEI.
+it reads them again in that language (an English reading is kept as it is). A collection that sets
+`ocr_language` in `[tool.pipeline]` (a language the pipeline does not detect, a script such as
+Fraktur) is read in it at once. What was used, and why, goes into the TEI.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline import language
+from pipeline import config, language
 from pipeline.extract import hocr, tools
 from pipeline.extract.geometry import Layer
 from pipeline.model import InputError
@@ -55,6 +57,10 @@ class Ocr:
         except InputError as error:
             if "needs tesseract" in error.message:
                 raise
+            missing = [pack for pack in lang.split("+") if pack not in tools.tesseract_languages()]
+            if missing:
+                raise InputError(path, f"needs tesseract's {'+'.join(missing)} language pack; "
+                                       f"install Debian's tesseract-ocr-{missing[0]}") from None
             raise InputError(path, "is an image tesseract cannot read (damaged, or of a kind "
                                    f"it does not take): {error.message}") from None
         if not done.stdout.strip():
@@ -62,8 +68,15 @@ class Ocr:
         return hocr.parse(path, done.stdout)
 
 
+def ocr_for(path: str) -> Ocr:
+    """The reader of a document's scanned pages: in the collection's language when
+    `[tool.pipeline] ocr_language` sets one, else in the one a first reading shows."""
+    lang = config.ocr_language()
+    return Ocr() if lang is None else Ocr(lang, f"{lang}: set in [tool.pipeline] ocr_language")
+
+
 def read(path: str) -> tuple[Layer, Ocr]:
-    layer, ocr = Layer(), Ocr()
+    layer, ocr = Layer(), ocr_for(path)
     ocr.read(path, path, layer, 1, _name(path))
     return layer, ocr
 
