@@ -46,7 +46,7 @@ def pages(path: str) -> int:
 
 
 def read(path: str) -> tuple[Layer, scan.Ocr]:
-    layer, ocr = Layer(), scan.ocr_for(path)
+    layer, ocr = Layer(), scan.ocr_for()
     count = pages(path)
     for first in range(1, count + 1, PAGES_AT_ONCE):
         last = min(count, first + PAGES_AT_ONCE - 1)

@@ -68,7 +68,7 @@ class Ocr:
         return hocr.parse(path, done.stdout)
 
 
-def ocr_for(path: str) -> Ocr:
+def ocr_for() -> Ocr:
     """The reader of a document's scanned pages: in the collection's language when
     `[tool.pipeline] ocr_language` sets one, else in the one a first reading shows."""
     lang = config.ocr_language()
@@ -76,7 +76,7 @@ def ocr_for(path: str) -> Ocr:
 
 
 def read(path: str) -> tuple[Layer, Ocr]:
-    layer, ocr = Layer(), ocr_for(path)
+    layer, ocr = Layer(), ocr_for()
     ocr.read(path, path, layer, 1, _name(path))
     return layer, ocr
 
