@@ -6,7 +6,8 @@ sits in. The TEI points at the raw file by a path relative to it and the deposit
 a link to a file elsewhere would make the collection depend on a file it does not hold (and a
 batch could be made to read any file the user can).
 
-In a folder, only dumps are cleaned (`*.txt`, `*.md`, `*.markdown`); anything else in it is passed
+In a folder, only dumps (`*.txt`, `*.md`, `*.markdown`) and files of pages (`pipeline.extract`:
+PDF, scans, ALTO, hOCR, PAGE XML, told by their content) are cleaned; anything else in it is passed
 over with one line saying so (`passed_over`), except hidden files (`.gitkeep`, `.DS_Store`), which
 are nobody's documents.
 """
@@ -57,13 +58,13 @@ def passed_over(paths: list[Path]) -> list[str]:
         if not path.is_dir() or path.suffix in RAW_SUFFIXES:
             continue
         for entry in sorted(path.iterdir()):
-            if entry.name.startswith(".") or entry.suffix in RAW_SUFFIXES:
+            if entry.name.startswith(".") or entry.suffix in RAW_SUFFIXES or is_raw(entry):
                 continue
             if entry.is_dir():
                 lines.append(f"{entry}: skipped: a folder (only the dumps directly in {path} "
                              "are cleaned)")
             else:
-                lines.append(f"{entry}: skipped: not a text dump (*.txt, *.md); extract its "
-                             "text into one first (pdftotext for a PDF, pandoc -t plain for a "
-                             "word-processor file)")
+                lines.append(f"{entry}: skipped: not a text dump (*.txt, *.md) nor pages "
+                             "(PDF, scans, ALTO, hOCR, PAGE XML); extract its text into a dump "
+                             "first (pandoc -t plain for a word-processor file)")
     return lines

@@ -187,16 +187,18 @@ def test_files_a_folder_run_passes_over_are_named_one_line_each(tmp_path, capsys
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "a.md").write_text(GOOD, encoding="utf-8")
-    (raw / "manual.pdf").write_bytes(b"%PDF-1.4\n")
     (raw / "letter.docx").write_bytes(b"PK\x03\x04")
+    (raw / "notes.odt").write_bytes(b"PK\x03\x04")
     (raw / "old").mkdir()
     (raw / ".gitkeep").write_bytes(b"")  # hidden: nobody's document
     assert main(["run", "raw", "--out", "clean"]) == 0
     assert capsys.readouterr().err.splitlines() == [
-        "pipeline: warning: raw/letter.docx: skipped: not a text dump (*.txt, *.md); extract its "
-        "text into one first (pdftotext for a PDF, pandoc -t plain for a word-processor file)",
-        "pipeline: warning: raw/manual.pdf: skipped: not a text dump (*.txt, *.md); extract its "
-        "text into one first (pdftotext for a PDF, pandoc -t plain for a word-processor file)",
+        "pipeline: warning: raw/letter.docx: skipped: not a text dump (*.txt, *.md) nor pages "
+        "(PDF, scans, ALTO, hOCR, PAGE XML); extract its text into a dump first (pandoc -t plain "
+        "for a word-processor file)",
+        "pipeline: warning: raw/notes.odt: skipped: not a text dump (*.txt, *.md) nor pages "
+        "(PDF, scans, ALTO, hOCR, PAGE XML); extract its text into a dump first (pandoc -t plain "
+        "for a word-processor file)",
         "pipeline: warning: raw/old: skipped: a folder (only the dumps directly in raw are "
         "cleaned)"]
     assert [p.name for p in (tmp_path / "clean").glob("*.tei.xml")] == ["a.tei.xml"]

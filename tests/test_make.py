@@ -95,13 +95,13 @@ def test_a_bad_dump_stops_nothing_and_files_passed_over_are_named(project):
     raw = project / "raw"
     (raw / "a-empty.txt").write_bytes(b"")
     (raw / "b-good.md").write_text(GOOD, encoding="utf-8")
-    (raw / "c-manual.pdf").write_bytes(b"%PDF-1.4\n")
+    (raw / "c-letter.docx").write_bytes(b"PK\x03\x04")
     done = make(project)
     assert done.returncode != 0
     assert [p.name for p in (project / "clean").glob("*.tei.xml")] == ["b-good.tei.xml"]
     assert (project / "build" / "07-structure" / "b-good.md").is_file()
     assert "pipeline: error: raw/a-empty.txt: is empty" in done.stderr
-    assert "pipeline: warning: raw/c-manual.pdf: skipped: not a text dump" in done.stderr
+    assert "pipeline: warning: raw/c-letter.docx: skipped: not a text dump" in done.stderr
     assert "2 files: 1 written, 0 up to date, 1 failed (raw/a-empty.txt)" in done.stdout
 
 
