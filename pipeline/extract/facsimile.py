@@ -30,7 +30,7 @@ def header(bibl, app_info, source) -> None:
     measure = tei.sub(note, "measure", {"unit": "byte", "quantity": str(len(source.data))},
                       f"{len(source.data)} bytes")
     measure.tail = (f", {len(pages.pages)} pages, {len(pages.lines)} lines; character offsets "
-                    "(#char=) in the notes are offsets in this text layer.")
+                    "(#char=) in the change records are offsets in this text layer.")
     for program, version, what in pages.tools:
         application = tei.sub(app_info, "application", {"ident": program, "version": version})
         tei.sub(application, "label", text=program)
