@@ -513,11 +513,21 @@ def _furniture(edge: list[_EdgeLine], recurring: set[str], reads_as_text) -> int
 
 
 def _number(line: str, counted: set[str]) -> str | None:
+    """The folio a furniture line carries, if any.
+
+    >>> _number("The Red House  41", {"The Red House"})
+    '41'
+    >>> _number("The Red House", {"The Red House"}) is None
+    True
+    """
     line = line.strip()
     match = _PAGE_NUMBER.match(line) or _PAGE_OF.search(line)
     if match:
         return match.group(1)
-    return regex.findall(r"\d+", line)[-1] if _shape(line) in counted else None
+    # A running head the page left without its folio (OCR missed it) has the shape of the
+    # numbered ones and no number to give.
+    numbers = regex.findall(r"\d+", line) if _shape(line) in counted else []
+    return numbers[-1] if numbers else None
 
 
 def _why(text: str, start: int, end: int, where: str) -> str:
