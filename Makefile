@@ -140,7 +140,7 @@ $(EVAL_INSTALLED): pyproject.toml | $(INSTALLED)
 	touch $@
 
 .PHONY: corpus eval
-corpus: $(EVAL_INSTALLED) ## build the development corpus into build/corpus/ (sources from MIRROR)
+corpus: $(EVAL_INSTALLED) ## build the development corpus, build/corpus/ (sources from MIRROR)
 	missing=$$($(PY) -m eval.corpus --missing-packages); \
 	if [ -n "$$missing" ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -149,7 +149,7 @@ corpus: $(EVAL_INSTALLED) ## build the development corpus into build/corpus/ (so
 
 # Every dump through our pipeline and through pandoc unrepaired, scored per genre × converter;
 # a genre's dumps run with build/models/logo-<genre>/ (fit without it) when `make train` wrote it.
-eval: corpus ## score our repair against unrepaired pandoc per genre × converter (build/eval/report.md)
+eval: corpus ## score repair against unrepaired pandoc, per genre × converter (build/eval/report.md)
 	$(PY) -m eval.score --jobs 2
 
 clean-build: ## remove build/ (clean/ is committed output and stays)

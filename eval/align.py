@@ -1,8 +1,8 @@
 """Label a dump's lines from the gold: which block each line belongs to, and what each line end is.
 
-1. Page furniture first: a line at a page's edge (its first or last EDGE non-blank lines) that is
-   a number without a letter (a folio, `— 12 —`, `101 / 244`), or whose letters recur at the edge of another page (a running
-   head, the browser's date, title and address), is furniture; its words are not aligned.
+1. Page furniture first: a line at a page's edge (its first or last EDGE non-blank lines) whose
+   letters recur at the edge of other pages (a running head, the browser's title and address),
+   digits aside, is furniture; its words are not aligned.
 2. The other lines' words are aligned with the gold's words, in order: the longest common
    subsequence of the two word sequences, then, between its runs, the word in another's place when
    the two are alike (as OCR misreads one, or as a cut word's first half starts the whole one).
@@ -42,6 +42,9 @@ _LAST_WORD = re.compile(r"(\w+)$")
 _FIRST_WORD = re.compile(r"^\W*?(\w+)")
 _PAGE_RULE = re.compile(r"^\s*-{3,}\s*$")  # the rule pymupdf4llm draws between pages
 EDGE = 2  # lines from a page's top or foot that may be furniture
+# A running head recurs on every page or every other one; a closing formula (`Herzlichst Ihr`)
+# may stand at two pages' feet by chance.
+RECURRING_PAGES = 3
 FURNITURE_MAX_WORDS = 12
 MATCHED_SHARE = 0.5  # of a line's words matched, for the line to belong to a block
 # Two words in each other's place are one word misread, or a cut word's first half and the whole
@@ -64,9 +67,15 @@ def key(word: str) -> str:
 
 
 def _tokens(text: str, owner: int) -> list[_Token]:
+    """The words of a line or a block; one without a word (`—`, `„`: a table's dash, a ditto
+    mark) is one token of its signs, so that it is placed like any other."""
     text = text.replace("\u00ad", "")
-    return [_Token(key(m.group()), owner, m.start(), m.end()) for m in _WORD.finditer(text)
-            if key(m.group())]
+    tokens = [_Token(key(m.group()), owner, m.start(), m.end()) for m in _WORD.finditer(text)
+              if key(m.group())]
+    signs = text.strip("\f").strip()
+    if not tokens and signs:
+        tokens = [_Token(" ".join(signs.split()), owner, 0, len(text))]
+    return tokens
 
 
 def label(dump: str, gold: list[Gold]) -> list[dict]:
@@ -78,6 +87,7 @@ def label(dump: str, gold: list[Gold]) -> list[dict]:
                    for t in _tokens(line, i)]
     gold_tokens = [t for b, block in enumerate(gold) for t in _tokens(block.text, b)]
     matched = _match(dump_tokens, gold_tokens)
+    _join_cut_words(lines, dump_tokens, gold_tokens, matched)
 
     words = Counter(t.line for t in dump_tokens)
     blocks_of: dict[int, list[int]] = {}
@@ -88,7 +98,7 @@ def label(dump: str, gold: list[Gold]) -> list[dict]:
     for i, hits in blocks_of.items():
         if len(hits) >= MATCHED_SHARE * words[i]:
             span[i] = (Counter(hits).most_common(1)[0][0], hits[0], hits[-1])
-    _fill_wordless(lines, furniture, words, span)
+    _fill_wordless(lines, furniture, span)
 
     roles: list[str] = []
     for i, line in enumerate(lines):
@@ -120,23 +130,48 @@ def label(dump: str, gold: list[Gold]) -> list[dict]:
     return labels
 
 
+def _join_cut_words(lines, dump_tokens, gold_tokens, matched) -> None:
+    """A word cut at a line end is one gold word: the half the alignment left out (`ſiren` of
+    `charakteri-` / `ſiren`) is matched to the word its other half matched."""
+    for k in range(len(dump_tokens) - 1):
+        head, tail = dump_tokens[k], dump_tokens[k + 1]
+        if head.line == tail.line or lines[head.line].rstrip()[-1:] not in HYPHENS:
+            continue
+        whole = head.key + tail.key
+        if k in matched and k + 1 not in matched and gold_tokens[matched[k]].key == whole:
+            matched[k + 1] = matched[k]
+        elif k + 1 in matched and k not in matched and gold_tokens[matched[k + 1]].key == whole:
+            matched[k] = matched[k + 1]
+        elif k not in matched and k + 1 not in matched and k - 1 in matched:
+            g = matched[k - 1] + 1  # `an-` / `beraumt`: both halves too unlike the whole
+            if g < len(gold_tokens) and gold_tokens[g].key == whole \
+                    and g not in matched.values():
+                matched[k] = matched[k + 1] = g
+
+
 def _recurring_furniture(lines: list[str], edges: set[int]) -> set[int]:
-    """Edge lines without a letter, or whose letters stand at the edge of two pages or more."""
+    """Edge lines whose letters (digits aside) stand at the edge of RECURRING_PAGES pages or
+    more. A dump without page marks (pymupdf4llm's markdown has none) has no edges to look at:
+    there, a short line whose letters recur RECURRING_PAGES times anywhere is a running head."""
     def letters(line: str) -> str:
         return "".join(c for c in line.casefold() if c.isalpha())
 
     pages_of: dict[str, set[int]] = {}
     page = 0
+    marked = any(line.startswith("\f") or _PAGE_RULE.match(line) for line in lines)
     for i, line in enumerate(lines):
         if line.startswith("\f") or _PAGE_RULE.match(line):
             page += 1
         if i in edges:
             pages_of.setdefault(letters(line), set()).add(page)
-    return {i for i in edges if len(pages_of[letters(lines[i])]) > 1 and letters(lines[i])
-            or not letters(lines[i]) and any(c.isdigit() for c in lines[i])}
+        elif not marked and len(line.split()) <= FURNITURE_MAX_WORDS:
+            pages_of.setdefault(letters(line), set()).add(i)
+    candidates = edges if marked else set(range(len(lines)))
+    return {i for i in candidates if len(letters(lines[i])) >= 4
+            and len(pages_of.get(letters(lines[i]), ())) >= RECURRING_PAGES}
 
 
-def _fill_wordless(lines, furniture, words, span) -> None:
+def _fill_wordless(lines, furniture, span) -> None:
     """A line without a word (`...`, `}`) between two lines of one block belongs to it."""
     previous = None
     pending: list[int] = []
@@ -148,7 +183,7 @@ def _fill_wordless(lines, furniture, words, span) -> None:
                 block = span[i][1]
                 span.update({k: (block, block, block) for k in pending})
             previous, pending = i, []
-        elif words[i] == 0:
+        elif not _WORD.search(line):
             pending.append(i)
         else:
             previous, pending = None, []
@@ -231,7 +266,7 @@ def _hyphen(line: str, following: str, block_text: str, gold_tokens, g: int) -> 
     if cut is None or start is None or not start.group(1)[0].isalpha():
         return None
     head, tail = key(cut.group(1)), key(start.group(1))
-    for candidate in gold_tokens[g:g + 2]:
+    for candidate in gold_tokens[g:g + 3]:
         if candidate.line != gold_tokens[g].line:
             break
         if candidate.key == head + tail:
