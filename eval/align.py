@@ -82,7 +82,7 @@ def label(dump: str, gold: list[Gold]) -> list[dict]:
     """The labels of each line of `dump` (split on "\\n"), from the gold blocks."""
     lines = dump.split("\n")
     edges = _page_edges(lines)
-    furniture = _recurring_furniture(lines, edges)
+    furniture = _recurring_furniture(lines, edges, gold)
     dump_tokens = [t for i, line in enumerate(lines) if i not in furniture
                    for t in _tokens(line, i)]
     gold_tokens = [t for b, block in enumerate(gold) for t in _tokens(block.text, b)]
@@ -98,7 +98,7 @@ def label(dump: str, gold: list[Gold]) -> list[dict]:
     for i, hits in blocks_of.items():
         if len(hits) >= MATCHED_SHARE * words[i]:
             span[i] = (Counter(hits).most_common(1)[0][0], hits[0], hits[-1])
-    _fill_wordless(lines, furniture, span)
+    _fill_wordless(lines, furniture, span, gold)
 
     roles: list[str] = []
     for i, line in enumerate(lines):
@@ -149,10 +149,11 @@ def _join_cut_words(lines, dump_tokens, gold_tokens, matched) -> None:
                 matched[k] = matched[k + 1] = g
 
 
-def _recurring_furniture(lines: list[str], edges: set[int]) -> set[int]:
+def _recurring_furniture(lines: list[str], edges: set[int], gold: list[Gold]) -> set[int]:
     """Edge lines whose letters (digits aside) stand at the edge of RECURRING_PAGES pages or
     more. A dump without page marks (pymupdf4llm's markdown has none) has no edges to look at:
-    there, a short line whose letters recur RECURRING_PAGES times anywhere is a running head."""
+    there, a short line whose letters recur RECURRING_PAGES times anywhere is a running head,
+    unless they are a gold block's (a letter's `Herzlichst Ihr`)."""
     def letters(line: str) -> str:
         return "".join(c for c in line.casefold() if c.isalpha())
 
@@ -166,27 +167,48 @@ def _recurring_furniture(lines: list[str], edges: set[int]) -> set[int]:
             pages_of.setdefault(letters(line), set()).add(page)
         elif not marked and len(line.split()) <= FURNITURE_MAX_WORDS:
             pages_of.setdefault(letters(line), set()).add(i)
-    candidates = edges if marked else set(range(len(lines)))
+    if marked:
+        candidates = edges
+    else:
+        blocks = {letters(block.text) for block in gold}
+        candidates = {i for i in range(len(lines)) if letters(lines[i]) not in blocks}
     return {i for i in candidates if len(letters(lines[i])) >= 4
             and len(pages_of.get(letters(lines[i]), ())) >= RECURRING_PAGES}
 
 
-def _fill_wordless(lines, furniture, span) -> None:
-    """A line without a word (`...`, `}`) between two lines of one block belongs to it."""
+def _fill_wordless(lines, furniture, span, gold: list[Gold]) -> None:
+    """A line without a word (`...`, `}`) belongs to the block of the lines around it when they
+    lie in one block, or to the block before it when that block ends with its signs."""
     previous = None
     pending: list[int] = []
+
+    def close(following: int | None) -> None:
+        if previous is None or not pending:
+            return
+        block = span[previous][2]
+        if following is not None and span[following][1] == block:
+            span.update({k: (block, block, block) for k in pending})
+            return
+        text = gold[block].text
+        for k in pending:
+            signs = " ".join(lines[k].strip("\f").split())
+            if not text.endswith(signs):
+                break
+            span[k] = (block, block, block)
+            text = text[:-len(signs)].rstrip()
+
     for i, line in enumerate(lines):
         if i in furniture or not line.strip("\f").strip():
             continue
         if i in span:
-            if previous is not None and pending and span[previous][2] == span[i][1]:
-                block = span[i][1]
-                span.update({k: (block, block, block) for k in pending})
+            close(i)
             previous, pending = i, []
         elif not _WORD.search(line):
             pending.append(i)
         else:
+            close(None)
             previous, pending = None, []
+    close(None)
 
 
 def _match(dump_tokens: list[_Token], gold_tokens: list[_Token]) -> dict[int, int]:

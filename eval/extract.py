@@ -53,9 +53,10 @@ def extract(converter: str, pdf: Path, lang: str, dump: Path) -> None:
 
 def html_to_markdown(page: Path, dump: Path) -> None:
     """What a scraper keeps of a web page: pandoc's GitHub markdown, a paragraph a line, no
-    HTML tags (the page's `div`s and `span`s are no text)."""
+    HTML tags (the page's `div`s and `span`s are layout, not text)."""
     dump.parent.mkdir(parents=True, exist_ok=True)
-    run(["pandoc", "-f", "html", "-t", "gfm-raw_html", "--wrap=none", str(page), "-o", str(dump)])
+    run(["pandoc", "-f", "html-native_divs-native_spans", "-t", "gfm-raw_html", "--wrap=none",
+         str(page), "-o", str(dump)])
 
 
 def _ocr(pdf: Path, lang: str, dump: Path) -> None:

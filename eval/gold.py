@@ -14,6 +14,7 @@ the corpus prints them (Chromium has no page-foot floats), and the paragraph kee
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -21,6 +22,7 @@ from lxml import etree
 from eval.blocks import normalize
 
 KINDS = ("p", "head", "item", "note", "quote", "verse", "code", "table")
+_CUT = re.compile(r"[^\W\d_]-\s*$")
 
 
 @dataclass
@@ -65,6 +67,12 @@ class _Inline:
                     if text:
                         self.notes.append(text)
                         self.marks.append((len("".join(self.pieces)), len(self.notes)))
+            elif name == "lb" and _CUT.search("".join(self.pieces[-2:])) \
+                    and (child.tail or "").lstrip()[:1].islower():
+                # A word the printer cut at this line end (GROBID's `sci-<lb/> entific`),
+                # as PAGE lines are joined (eval/pagexml.py).
+                self.pieces[-1] = self.pieces[-1].rstrip()[:-1]
+                child.tail = (child.tail or "").lstrip()
             elif name in ("lb", "space"):
                 self.pieces.append(" ")
             elif name not in _SKIP_INLINE:

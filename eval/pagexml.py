@@ -7,16 +7,14 @@ A region's type says what it is: `paragraph`, `heading`, `footnote`, ... are the
 furniture where it stands on the page (above the text or below it), a form feed between pages.
 
 The one inference the gold makes: a region's lines are joined with spaces, except that a line
-ending in a hyphen (-, ¬, ⸗, =) before a line that opens with a small letter is a word the printer
-cut, joined whole (`Unterſuchungs⸗` / `gericht` → `Unterſuchungsgericht`).
+ending in a hyphen (-, ¬, ⸗, =) before a line that opens with a small letter is a word the
+printer cut, joined whole (`Unterſuchungs⸗` / `gericht` → `Unterſuchungsgericht`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from lxml import etree
 
 from eval.blocks import normalize
 from eval.gold import Gold, local

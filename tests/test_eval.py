@@ -195,3 +195,11 @@ def test_page_ground_truth_gives_lines_as_an_ocr_engine_writes_them_and_exact_la
         ("furniture", None, None), ("head", "break", None), ("body", "wrap", True),
         ("body", "break", None), ("body", None, None), ("furniture", None, None),
         ("blank", None, None)]
+
+
+def test_a_line_without_a_word_belongs_to_the_code_around_it_or_before_it():
+    gold = [Gold("code", ">>> while True: ... try: ... break ..."),
+            Gold("p", "The try statement works as follows.")]
+    dump = ">>> while True:\n...\ntry:\n... break\n...\n\nThe try statement works as follows.\n"
+    assert [role for _, role, _, _ in labelled(dump, gold)] == [
+        "code", "code", "code", "code", "code", "blank", "body", "blank"]
