@@ -230,12 +230,15 @@ def report(result: dict, seconds: float, out: Path) -> str:
               for genre, fold in result["models"].items()]
     failures = [f"- {error}" for error in result["failures"]] or ["- none"]
     tools = [f"- {name}: {version}" for name, version in result["tools"].items()]
+    contents = corpus_table(documents)
     markdown = "\n".join([
         "# Evaluation: raw dumps → TEI, against the unrepaired conversion", "", intro, "",
         "## Models the pipeline ran with, per genre", "", *models, "",
         "## By genre × converter", "", as_markdown(cells), "",
         "## By converter", "", as_markdown(converters), "",
         "## Conversion failures", "", *failures, "",
+        "## The corpus: documents (pages) per genre × language, and dumps per converter", "",
+        as_markdown(contents), "",
         "## Tools", "", *tools, f"- scoring took {seconds:.0f} s", "",
     ])
     (out / "report.md").write_text(markdown)
@@ -245,6 +248,21 @@ def report(result: dict, seconds: float, out: Path) -> str:
     return "\n\n".join([intro, "\n".join(models), as_text(cells), as_text(converters),
                         "Conversion failures:\n" + "\n".join(failures),
                         f"Written: {out / 'report.md'}, {out / 'report.json'} ({seconds:.0f} s)"])
+
+
+def corpus_table(documents: list[dict]) -> list[list[str]]:
+    """Per genre × language: documents (pages), and how many of them each converter has."""
+    converters = [c for c in CONVERTER_ORDER if any(c in doc["dumps"] for doc in documents)]
+    cells: dict[tuple[str, str], list[dict]] = {}
+    for doc in documents:
+        cells.setdefault((doc["genre"], doc["lang"]), []).append(doc)
+    table = [["genre", "language", "documents (pages)", *converters]]
+    order = sorted(cells, key=lambda cell: (GENRE_ORDER.index(cell[0]), cell[1]))
+    for genre, lang in [*order, ("all", "")]:
+        docs = cells.get((genre, lang), documents)
+        table.append([genre, lang, f"{len(docs)} ({sum(d['pages'] or 0 for d in docs)})",
+                      *(str(sum(c in d["dumps"] for d in docs)) for c in converters)])
+    return table
 
 
 def _as_dicts(rows: dict[str, dict[str, Score]]) -> dict:

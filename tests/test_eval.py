@@ -9,9 +9,8 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from eval import align, blocks, metrics, pagexml
+from eval import align, blocks, corpus, metrics, pagexml
 from eval.blocks import HEADING, OTHER, PARAGRAPH, Block, html_blocks
-from eval.corpus import page_labels
 from eval.gold import Gold
 from eval.score import score
 
@@ -190,7 +189,7 @@ def test_page_ground_truth_gives_lines_as_an_ocr_engine_writes_them_and_exact_la
     dump = pagexml.page_lines([lines])
     assert dump.split("\n")[0] == "Berlinische Monatsschrift."  # the head above the text
     assert dump.split("\n")[-2] == "17"  # the folio below it
-    rows = page_labels([lines], blocks)
+    rows = corpus.page_labels([lines], blocks)
     assert [(row["role"], row["next"], row.get("hyphen")) for row in rows] == [
         ("furniture", None, None), ("head", "break", None), ("body", "wrap", True),
         ("body", "break", None), ("body", None, None), ("furniture", None, None),
@@ -203,3 +202,11 @@ def test_a_line_without_a_word_belongs_to_the_code_around_it_or_before_it():
     dump = ">>> while True:\n...\ntry:\n... break\n...\n\nThe try statement works as follows.\n"
     assert [role for _, role, _, _ in labelled(dump, gold)] == [
         "code", "code", "code", "code", "code", "blank", "body", "blank"]
+
+
+def test_a_source_missing_from_the_mirror_is_one_line_saying_how_to_get_it(tmp_path):
+    config = corpus.load()
+    specs, missing = corpus.documents(config, tmp_path)
+    assert len(missing) == len(config["repo"])
+    assert all("fetch of " in line and "\n" not in line for line in missing)
+    assert {spec["genre"] for spec in specs} == {"manuals"}  # the rest is still built
