@@ -15,7 +15,8 @@
    belongs to no block is "unaligned".
 4. Between a line and the next one that belongs to a block (blank lines and furniture skipped),
    the boundary is a "wrap" when the first one's last matched word and the second one's first lie
-   in the same block, a "break" when they do not; unknown (null) next to an unaligned line.
+   in the same block, a "break" when they do not; unknown (null) next to an unaligned line, or
+   next to a line whose words come from two places of the gold (two columns side by side).
 5. A word cut at a line end (`deter-` / `mined`) is looked up in the gold: whole there, its hyphen
    goes (true); hyphenated there (`spinning-` / `mills`), it stays (false).
 
@@ -46,6 +47,7 @@ EDGE = 2  # lines from a page's top or foot that may be furniture
 # may stand at two pages' feet by chance.
 RECURRING_PAGES = 3
 FURNITURE_MAX_WORDS = 12
+JUMP = 12  # gold words between two neighbours on a line: more, and the line joins two places
 MATCHED_SHARE = 0.5  # of a line's words matched, for the line to belong to a block
 # Two words in each other's place are one word misread, or a cut word's first half and the whole
 # word, when they are this alike (fuzz.ratio) and neither is shorter than SHORTEST: short words
@@ -78,11 +80,12 @@ def _tokens(text: str, owner: int) -> list[_Token]:
     return tokens
 
 
-def label(dump: str, gold: list[Gold]) -> list[dict]:
-    """The labels of each line of `dump` (split on "\\n"), from the gold blocks."""
+def label(dump: str, gold: list[Gold], paged: bool = True) -> list[dict]:
+    """The labels of each line of `dump` (split on "\\n"), from the gold blocks. `paged`: the
+    converter marks where pages end (a form feed), or writes all pages as one (pymupdf4llm)."""
     lines = dump.split("\n")
     edges = _page_edges(lines)
-    furniture = _recurring_furniture(lines, edges, gold)
+    furniture = _recurring_furniture(lines, edges, gold, paged)
     dump_tokens = [t for i, line in enumerate(lines) if i not in furniture
                    for t in _tokens(line, i)]
     gold_tokens = [t for b, block in enumerate(gold) for t in _tokens(block.text, b)]
@@ -91,8 +94,14 @@ def label(dump: str, gold: list[Gold]) -> list[dict]:
 
     words = Counter(t.line for t in dump_tokens)
     blocks_of: dict[int, list[int]] = {}
+    positions: dict[int, list[int]] = {}
     for d in sorted(matched):
         blocks_of.setdefault(dump_tokens[d].line, []).append(gold_tokens[matched[d]].line)
+        positions.setdefault(dump_tokens[d].line, []).append(matched[d])
+    # A line whose words come from two places of the gold (the two columns side by side in
+    # pdftotext -layout) has no one boundary with the next line.
+    split = {i for i, gs in positions.items()
+             if any(not 0 < b - a <= JUMP for a, b in zip(gs, gs[1:]))}
     # Each placed line: (its majority block, the block of its first and of its last word).
     span: dict[int, tuple[int, int, int]] = {}
     for i, hits in blocks_of.items():
@@ -118,7 +127,7 @@ def label(dump: str, gold: list[Gold]) -> list[dict]:
         if i in span:
             j = next((k for k in range(i + 1, len(lines))
                       if roles[k] not in ("blank", "furniture")), None)
-            if j is not None and j in span:
+            if j is not None and j in span and i not in split and j not in split:
                 entry["next"] = "wrap" if span[i][2] == span[j][1] else "break"
                 if entry["next"] == "wrap" and i in blocks_of:
                     last = max(d for d in matched if dump_tokens[d].line == i)
@@ -149,9 +158,10 @@ def _join_cut_words(lines, dump_tokens, gold_tokens, matched) -> None:
                 matched[k] = matched[k + 1] = g
 
 
-def _recurring_furniture(lines: list[str], edges: set[int], gold: list[Gold]) -> set[int]:
+def _recurring_furniture(lines: list[str], edges: set[int], gold: list[Gold],
+                         paged: bool) -> set[int]:
     """Edge lines whose letters (digits aside) stand at the edge of RECURRING_PAGES pages or
-    more. A dump without page marks (pymupdf4llm's markdown has none) has no edges to look at:
+    more. A dump whose pages run together (pymupdf4llm's markdown) has no edges to look at:
     there, a short line whose letters recur RECURRING_PAGES times anywhere is a running head,
     unless they are a gold block's (a letter's `Herzlichst Ihr`)."""
     def letters(line: str) -> str:
@@ -159,7 +169,7 @@ def _recurring_furniture(lines: list[str], edges: set[int], gold: list[Gold]) ->
 
     pages_of: dict[str, set[int]] = {}
     page = 0
-    marked = any(line.startswith("\f") or _PAGE_RULE.match(line) for line in lines)
+    marked = paged or any(_PAGE_RULE.match(line) for line in lines)
     for i, line in enumerate(lines):
         if line.startswith("\f") or _PAGE_RULE.match(line):
             page += 1

@@ -47,6 +47,7 @@ OUT = ROOT / "build" / "corpus"
 MIRROR = Path(os.environ.get("MIRROR", ROOT.parent / ".mirror"))
 GENRES = ("manuals", "novels", "letters", "papers", "newspapers", "prints")
 CONVERTERS = (*PDF_CONVERTERS, "html2md", "page-lines")
+UNPAGED = {"pymupdf4llm"}  # writes a PDF's pages as one text, their heads and feet inside it
 TOOLS = ["chromium", "poppler-utils", "tesseract-ocr", "pandoc"]
 # About eight pages of text in each style (A5 book, A4 web page, A4 two columns).
 TARGET_CHARS = {"book": 11000, "web": 20000, "two-column": 30000}
@@ -223,7 +224,7 @@ def build_document(spec: dict, out: Path, wanted: list[str]) -> dict:
         if converter == "page-lines":
             rows = page_labels(pages, blocks)
         else:
-            rows = align.label(text, blocks)
+            rows = align.label(text, blocks, paged=converter not in UNPAGED)
         _write(path, "".join(json.dumps(row) + "\n" for row in rows))
         labels[converter] = str(path.relative_to(out))
     entry = {
