@@ -210,3 +210,14 @@ def test_a_source_missing_from_the_mirror_is_one_line_saying_how_to_get_it(tmp_p
     assert len(missing) == len(config["repo"])
     assert all("fetch of " in line and "\n" not in line for line in missing)
     assert {spec["genre"] for spec in specs} == {"manuals"}  # the rest is still built
+
+
+def test_in_markdown_whose_pages_run_together_a_recurring_head_is_furniture_a_closing_is_not():
+    gold = [Gold("p", "Lieber Arthur, ich komme morgen."), Gold("p", "Herzlichst Ihr"),
+            Gold("p", "Lieber Arthur, ich bleibe hier."), Gold("p", "Herzlichst Ihr"),
+            Gold("p", "Lieber Arthur, nun bin ich fort."), Gold("p", "Herzlichst Ihr")]
+    dump = ("Lieber Arthur, ich komme morgen.\n\nHerzlichst Ihr\n\nBriefwechsel 2\n\n"
+            "Lieber Arthur, ich bleibe hier.\n\nHerzlichst Ihr\n\nBriefwechsel 3\n\n"
+            "Lieber Arthur, nun bin ich fort.\n\nHerzlichst Ihr\n\nBriefwechsel 4\n")
+    rows = [row for row in align.label(dump, gold, paged=False) if row["role"] != "blank"]
+    assert [row["role"] for row in rows] == ["body", "body", "furniture"] * 3
