@@ -51,8 +51,9 @@ UNPAGED = {"pymupdf4llm"}  # writes a PDF's pages as one text, their heads and f
 TOOLS = ["chromium", "poppler-utils", "tesseract-ocr", "pandoc"]
 # About eight pages of text in each style (A5 book, A4 web page, A4 two columns).
 TARGET_CHARS = {"book": 11000, "web": 20000, "two-column": 30000}
-# What decides a document's print and dumps, and what decides its labels.
-# (Not this file's orchestration: `rm -r build/corpus/work/<id>` rebuilds a document by hand.)
+# What decides a document's print and dumps, and what decides its labels. Not this file, whose
+# orchestration changes more often than what it builds: after a change to TARGET_CHARS or to
+# `gold_of`, `rm -r build/corpus/work` rebuilds every document.
 PRINT_CODE = ["gold.py", "pagexml.py", "render.py", "extract.py", "debian.py",
               "styles/book.css", "styles/web.css", "styles/two-column.css", "styles/browser.css"]
 LABEL_CODE = ["align.py"]
@@ -93,7 +94,8 @@ def documents(config: dict, mirror: Path) -> tuple[list[dict], list[str]]:
                 if index >= len(files):
                     break
                 chosen = files[index:index + group.get("group", 1)]
-                stem = Path(chosen[0]).name.split(".")[0]
+                stem = Path(chosen[0]).name.removesuffix(".xml").removesuffix(
+                    ".training.fulltext.tei")
                 style = group["style"][n % len(group["style"])]
                 base = {"genre": genre, "lang": group["lang"], "source": repo["name"],
                         "repo": repo["repo"], "commit": repo["commit"], "files": chosen,
@@ -202,9 +204,9 @@ def build_document(spec: dict, out: Path, wanted: list[str]) -> dict:
         raise CorpusError(f"{doc_id}: no text in {spec.get('files') or spec.get('html')}")
     _write(gold_path, '{"blocks": [\n' + ",\n".join(json.dumps(b.as_dict(), ensure_ascii=False)
                                                     for b in blocks) + "\n]}\n")
-    page_count_ = entry.get("pages")
+    page_total = entry.get("pages")
     if spec["style"] == "page-gt":
-        page_count_ = len(pages)
+        page_total = len(pages)
         if "page-lines" in todo:
             _write(dumps["page-lines"], pagexml.page_lines(pages))
     elif todo:
@@ -216,7 +218,7 @@ def build_document(spec: dict, out: Path, wanted: list[str]) -> dict:
                 html_to_markdown(work / "source.html", dumps[converter])
             else:
                 extract(converter, pdf, spec["lang"], dumps[converter])
-        page_count_ = page_count(pdf)
+        page_total = page_count(pdf)
     labels = {}
     for converter, dump in dumps.items():
         path = out / "labels" / f"{doc_id}.{converter}.jsonl"
@@ -229,7 +231,7 @@ def build_document(spec: dict, out: Path, wanted: list[str]) -> dict:
         labels[converter] = str(path.relative_to(out))
     entry = {
         "id": doc_id, "genre": spec["genre"], "lang": spec["lang"], "source": spec["source"],
-        "pages": page_count_, "style": spec["style"], "gold": str(gold_path.relative_to(out)),
+        "pages": page_total, "style": spec["style"], "gold": str(gold_path.relative_to(out)),
         "dumps": {c: str(p.relative_to(out)) for c, p in dumps.items()}, "labels": labels,
         "files": spec.get("files") or spec.get("html"), "print": print_print, "pdf": print_print,
         "labelled": label_print,
@@ -363,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"eval.corpus: {manual['package']} {installed} is installed, the corpus pins "
                   f"{manual['version']}: its manuals may differ", file=sys.stderr)
     wanted = args.converter or list(CONVERTERS)
-    chosen = _round_robin([spec for spec in specs if not args.genre or spec["genre"] in args.genre])
+    chosen = _round_robin([spec for spec in specs
+                           if not args.genre or spec["genre"] in args.genre])
     out = args.out
     index = out / "index.json"
     entries = {}
