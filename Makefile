@@ -139,23 +139,31 @@ bench: $(INSTALLED) ## throughput and memory against pandoc, make against one ru
 	command -v pandoc >/dev/null || { apt-get update -qq && apt-get install -y -qq pandoc; }
 	$(PY) tests/benchmark.py
 
-# The evaluation corpus (eval/): documents from Debian packages printed to PDF, extracted by
-# pdftotext, tesseract and pymupdf4llm, each dump scored against its source as pandoc converts it
-# unrepaired and as we repair it. Installs what it needs: the Debian tools and documents that
-# `eval.build_corpus --missing-packages` names, and the `eval` extras into .venv.
+# The development corpus (eval/corpus.toml, eval/README.md): novels, letters, papers, newspapers
+# and historical prints from pinned commits of public repositories, read from the mirror folder
+# MIRROR (bare git snapshots, as the search tool's `fetch` leaves them), and manuals from Debian
+# packages; each printed to PDF, extracted by every converter that applies, its lines labelled
+# from the source's own structure, into build/corpus/. A document is rebuilt only when its entry
+# or the builder changed. Installs what it needs: the Debian tools and documents that
+# `eval.corpus --missing-packages` names, and the `eval` extra into .venv.
+MIRROR ?= ../.mirror
 EVAL_INSTALLED := $(VENV)/.installed-eval
 $(EVAL_INSTALLED): pyproject.toml | $(INSTALLED)
 	$(PY) -m pip install --quiet -e '.[eval]'
 	touch $@
 
-.PHONY: eval
-eval: $(EVAL_INSTALLED) ## score our repair against unrepaired pandoc on real PDF dumps (build/eval/report.md)
-	missing=$$($(PY) -m eval.build_corpus --missing-packages); \
+.PHONY: corpus eval
+corpus: $(EVAL_INSTALLED) ## build the development corpus, build/corpus/ (sources from MIRROR)
+	missing=$$($(PY) -m eval.corpus --missing-packages); \
 	if [ -n "$$missing" ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
-	$(PY) -m eval.build_corpus
-	$(PY) -m eval.score
+	$(PY) -m eval.corpus --mirror $(MIRROR) --jobs 2
+
+# Every dump through our pipeline and through pandoc unrepaired, scored per genre × converter;
+# a genre's dumps run with build/models/logo-<genre>/ (fit without it) when `make train` wrote it.
+eval: corpus ## score repair against unrepaired pandoc, per genre × converter (build/eval/report.md)
+	$(PY) -m eval.score --jobs 2
 
 clean-build: ## remove build/ (clean/ is committed output and stays)
 	rm -rf build

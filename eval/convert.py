@@ -8,6 +8,7 @@ which would make the baseline look worse than the dump is.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,14 +21,16 @@ class ConversionError(Exception):
     """A dump a converter failed on; the message names the dump and quotes the converter."""
 
 
-def run_pipeline(dump: Path, out_dir: Path) -> Path:
-    """`pipeline run DUMP --out OUT_DIR`; the TEI it wrote."""
+def run_pipeline(dump: Path, out_dir: Path, models: Path | None = None) -> Path:
+    """`pipeline run DUMP --out OUT_DIR`; the TEI it wrote. With `models`, the pipeline reads
+    its decision models from that folder (PIPELINE_MODELS) instead of those it ships."""
     tei = out_dir / f"{dump.stem}.tei.xml"
     tei.unlink(missing_ok=True)  # a failed run must not leave an older TEI to be scored
     # Run from the output folder: what the pipeline writes relative to its working directory
     # (a run report in build/) then stays with the evaluation instead of the project's build/.
+    env = {**os.environ, "PIPELINE_MODELS": str(models.resolve())} if models else None
     _run([str(PIPELINE), "run", str(dump.resolve()), "--out", str(out_dir.resolve())], dump,
-         cwd=out_dir)
+         cwd=out_dir, env=env)
     if not tei.exists():
         raise ConversionError(f"{dump}: pipeline exited 0 but wrote no {tei}")
     return tei
@@ -41,9 +44,11 @@ def run_pandoc(dump: Path, out_dir: Path) -> Path:
     return html
 
 
-def _run(command: list[str], dump: Path, cwd: Path | None = None) -> None:
+def _run(command: list[str], dump: Path, cwd: Path | None = None,
+         env: dict | None = None) -> None:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, cwd=cwd)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, cwd=cwd,
+                              env=env)
     except FileNotFoundError:
         raise ConversionError(f"{command[0]} is not installed (`make eval` installs it)") from None
     except subprocess.TimeoutExpired:

@@ -1,17 +1,20 @@
-"""Score our pipeline against the unrepaired conversion on the evaluation corpus.
+"""Score our pipeline against the unrepaired conversion on the development corpus.
 
-Every dump that eval/build_corpus.py wrote is converted twice: by `pipeline run` (our TEI) and by
-pandoc without any repair (the baseline). Both are read into blocks (eval/blocks.py) and compared
-with the source document's paragraphs and headings:
+Every dump that `make corpus` wrote into build/corpus/ (eval/corpus.py) is converted twice: by
+`pipeline run` (our TEI) and by pandoc without any repair (the baseline). Both are read into blocks
+(eval/blocks.py) and compared with the document's gold blocks (build/corpus/gold/<id>.json):
 
     paragraph precision/recall/F1, exact and at similarity >= 0.9 (one-to-one matching)
     heading precision/recall/F1 at similarity >= 0.9
     CER, the character error rate of the whole reading text (Levenshtein distance / truth length)
 
-Counts and distances are summed over documents (micro averages), per input kind and per
-document. A dump a converter fails on is reported, and scored as an empty output. The tables go
-to stdout and to build/eval/report.md, every figure to build/eval/report.json. It reports; it
-exits 0 unless the corpus is missing.
+Counts and distances are summed over documents (micro averages), per genre × converter and per
+converter. Leave one genre out: a genre's dumps are repaired with the decision models fit without
+that genre, build/models/logo-<genre>/ (`make train`), named to the pipeline by PIPELINE_MODELS;
+where that folder does not exist, with the models the pipeline ships, and the report says which.
+A dump a converter fails on is reported, and scored as an empty output. The tables go to stdout
+and to build/eval/report.md, every figure to build/eval/report.json. It reports; it exits 0
+unless the corpus is missing.
 
     .venv/bin/python -m eval.score [--jobs 2]
 """
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -29,14 +31,20 @@ from pathlib import Path
 
 from lxml import etree
 
-from eval.blocks import (HEADING, PARAGRAPH, Block, html_file_blocks, reading_text,
-                         tei_file_blocks)
+from eval.blocks import (HEADING, OTHER, PARAGRAPH, Block, html_file_blocks, normalize,
+                         reading_text, tei_file_blocks)
 from eval.convert import ConversionError, run_pandoc, run_pipeline
 from eval.metrics import FUZZY, Counts, edit_distance, match
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "eval"
+CORPUS = ROOT / "build" / "corpus"
+MODELS = ROOT / "build" / "models"
 SYSTEMS = ("pandoc", "pipeline")
+GOLD_KIND = {"head": HEADING, "p": PARAGRAPH, "item": PARAGRAPH, "quote": PARAGRAPH}
+GENRE_ORDER = ("manuals", "novels", "letters", "papers", "newspapers", "prints")
+CONVERTER_ORDER = ("pdftotext", "pdftotext-layout", "tesseract", "pymupdf4llm", "html2md",
+                   "page-lines")
 
 
 @dataclass
@@ -92,10 +100,26 @@ def failed(truth: list[Block]) -> Score:
     return score(truth, []) + Score(failed=1)
 
 
-def convert_and_read(system: str, dump: Path, out_dir: Path) -> list[Block]:
+def gold_blocks(path: Path) -> list[Block]:
+    """A corpus document's gold (build/corpus/gold/<id>.json) as the scorer's blocks: heads are
+    headings; paragraphs, list items and quotations are paragraphs; the rest (notes, verse, code,
+    tables) counts only towards the reading text."""
+    blocks = json.loads(path.read_text(encoding="utf-8"))["blocks"]
+    return [Block(GOLD_KIND.get(block["kind"], OTHER), normalize(block["text"]))
+            for block in blocks]
+
+
+def models_for(genre: str, models: Path) -> Path | None:
+    """The decision models fit without `genre` (leave one genre out), if `make train` wrote them."""
+    fold = models / f"logo-{genre}"
+    return fold if fold.is_dir() else None
+
+
+def convert_and_read(system: str, dump: Path, out_dir: Path,
+                     model_dir: Path | None = None) -> list[Block]:
     out_dir.mkdir(parents=True, exist_ok=True)
     if system == "pipeline":
-        output = run_pipeline(dump, out_dir)
+        output = run_pipeline(dump, out_dir, model_dir)
         reader = tei_file_blocks
     else:
         output = run_pandoc(dump, out_dir)
@@ -106,47 +130,52 @@ def convert_and_read(system: str, dump: Path, out_dir: Path) -> list[Block]:
         raise ConversionError(f"{dump}: {system} wrote unreadable XML: {error}") from None
 
 
-def evaluate(out: Path, jobs: int) -> dict:
-    manifest_path = out / "corpus.json"
-    if not manifest_path.exists():
-        raise SystemExit(f"eval.score: error: no {manifest_path}: build the corpus first "
-                         f"(`make eval`, or .venv/bin/python -m eval.build_corpus)")
-    manifest = json.loads(manifest_path.read_text())
-    documents = manifest["documents"]
-    truths = {doc["name"]: html_file_blocks(out / doc["source"]) for doc in documents}
-    tasks = [(system, kind, doc) for doc in documents for kind in doc["dumps"]
+def evaluate(corpus: Path, out: Path, jobs: int, models: Path) -> dict:
+    index_path = corpus / "index.json"
+    if not index_path.exists():
+        raise SystemExit(f"eval.score: error: no {index_path}: build the corpus first "
+                         f"(`make corpus`)")
+    index = json.loads(index_path.read_text())
+    documents = index["documents"]
+    truths = {doc["id"]: gold_blocks(corpus / doc["gold"]) for doc in documents}
+    folds = {genre: models_for(genre, models) for genre in sorted({d["genre"] for d in documents})}
+    tasks = [(system, converter, doc) for doc in documents for converter in doc["dumps"]
              for system in SYSTEMS]
 
     def run(task):
-        system, kind, doc = task
-        dump = out / doc["dumps"][kind]
+        system, converter, doc = task
+        dump = corpus / doc["dumps"][converter]
         try:
-            predicted = convert_and_read(system, dump, out / system / kind)
+            predicted = convert_and_read(system, dump, out / system / converter,
+                                         folds[doc["genre"]])
         except ConversionError as error:
-            return task, failed(truths[doc["name"]]), str(error)
-        return task, score(truths[doc["name"]], predicted), None
+            return task, failed(truths[doc["id"]]), str(error)
+        return task, score(truths[doc["id"]], predicted), None
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(run, tasks))
 
-    kinds = list(dict.fromkeys(kind for _, kind, _ in tasks))
-    by_kind = {(kind, system): Score() for kind in kinds for system in SYSTEMS}
-    by_document = {(doc["name"], system): Score() for doc in documents for system in SYSTEMS}
+    converters = [c for c in CONVERTER_ORDER if any(c == t[1] for t in tasks)]
+    genres = [g for g in GENRE_ORDER if g in folds]
+    cells = {(genre, converter): {system: Score() for system in SYSTEMS}
+             for genre in genres for converter in converters}
+    by_converter = {converter: {system: Score() for system in SYSTEMS} for converter in converters}
     details, failures = [], []
-    for (system, kind, doc), result, error in results:
-        by_kind[kind, system] += result
-        by_document[doc["name"], system] += result
-        details.append({"system": system, "kind": kind, "document": doc["name"],
-                        **result.as_dict(), **({"error": error} if error else {})})
+    for (system, converter, doc), result, error in results:
+        cells[doc["genre"], converter][system] += result
+        by_converter[converter][system] += result
+        details.append({"system": system, "converter": converter, "document": doc["id"],
+                        "genre": doc["genre"], **result.as_dict(),
+                        **({"error": error} if error else {})})
         if error:
             failures.append(error)
     return {
-        "tools": manifest["tools"],
-        "documents": [{key: doc[key] for key in ("name", "lang", "about", "pages", "printed")}
-                      for doc in documents],
-        "by_kind": {kind: {system: by_kind[kind, system] for system in SYSTEMS} for kind in kinds},
-        "by_document": {doc["name"]: {system: by_document[doc["name"], system]
-                                      for system in SYSTEMS} for doc in documents},
+        "tools": index.get("tools", {}),
+        "documents": documents,
+        "models": {genre: str(fold) if fold else None for genre, fold in folds.items()},
+        "cells": {f"{genre} × {converter}": systems for (genre, converter), systems
+                  in cells.items() if systems["pipeline"].dumps},
+        "by_converter": by_converter,
         "details": details,
         "failures": failures,
     }
@@ -190,32 +219,50 @@ def as_markdown(table: list[list[str]]) -> str:
 
 
 def report(result: dict, seconds: float, out: Path) -> str:
-    kinds = side_by_side(result["by_kind"], "input kind")
-    documents = side_by_side(result["by_document"], "document")
-    total = sum(doc["pages"] for doc in result["documents"])
-    intro = (f"{len(result['documents'])} documents ({total} pages), each measure as "
-             f"pandoc unrepaired → our pipeline; F1 higher is better, CER lower is better; "
-             f"failed: pandoc / pipeline.")
+    cells = side_by_side(result["cells"], "genre × converter")
+    converters = side_by_side(result["by_converter"], "converter (all genres)")
+    documents = result["documents"]
+    total = sum(doc["pages"] or 0 for doc in documents)
+    intro = (f"{len(documents)} documents ({total} pages), each measure as pandoc unrepaired → "
+             f"our pipeline; F1 higher is better, CER lower is better; failed: pandoc / pipeline.")
+    models = [f"- {genre}: " + (f"`{fold}` (fit without {genre})" if fold else
+                                "the shipped models (no leave-one-genre-out fold yet)")
+              for genre, fold in result["models"].items()]
     failures = [f"- {error}" for error in result["failures"]] or ["- none"]
-    corpus = [f"- `{doc['name']}` ({doc['lang']}, {doc['pages']} pages): {doc['about']}"
-              for doc in result["documents"]]
     tools = [f"- {name}: {version}" for name, version in result["tools"].items()]
+    contents = corpus_table(documents)
     markdown = "\n".join([
         "# Evaluation: raw dumps → TEI, against the unrepaired conversion", "", intro, "",
-        "## By input kind", "", as_markdown(kinds), "",
-        "## By document (all input kinds)", "", as_markdown(documents), "",
+        "## Models the pipeline ran with, per genre", "", *models, "",
+        "## By genre × converter", "", as_markdown(cells), "",
+        "## By converter", "", as_markdown(converters), "",
         "## Conversion failures", "", *failures, "",
-        "## Corpus", "", *corpus, "", "## Tools", "", *tools,
-        f"- scoring took {seconds:.0f} s", "",
+        "## The corpus: documents (pages) per genre × language, and dumps per converter", "",
+        as_markdown(contents), "",
+        "## Tools", "", *tools, f"- scoring took {seconds:.0f} s", "",
     ])
     (out / "report.md").write_text(markdown)
-    serializable = {**result,
-                    "by_kind": _as_dicts(result["by_kind"]),
-                    "by_document": _as_dicts(result["by_document"])}
+    serializable = {**result, "cells": _as_dicts(result["cells"]),
+                    "by_converter": _as_dicts(result["by_converter"])}
     (out / "report.json").write_text(json.dumps(serializable, indent=2, ensure_ascii=False) + "\n")
-    return "\n\n".join([intro, as_text(kinds), as_text(documents),
+    return "\n\n".join([intro, "\n".join(models), as_text(cells), as_text(converters),
                         "Conversion failures:\n" + "\n".join(failures),
                         f"Written: {out / 'report.md'}, {out / 'report.json'} ({seconds:.0f} s)"])
+
+
+def corpus_table(documents: list[dict]) -> list[list[str]]:
+    """Per genre × language: documents (pages), and how many of them each converter has."""
+    converters = [c for c in CONVERTER_ORDER if any(c in doc["dumps"] for doc in documents)]
+    cells: dict[tuple[str, str], list[dict]] = {}
+    for doc in documents:
+        cells.setdefault((doc["genre"], doc["lang"]), []).append(doc)
+    table = [["genre", "language", "documents (pages)", *converters]]
+    order = sorted(cells, key=lambda cell: (GENRE_ORDER.index(cell[0]), cell[1]))
+    for genre, lang in [*order, ("all", "")]:
+        docs = cells.get((genre, lang), documents)
+        table.append([genre, lang, f"{len(docs)} ({sum(d['pages'] or 0 for d in docs)})",
+                      *(str(sum(c in d["dumps"] for d in docs)) for c in converters)])
+    return table
 
 
 def _as_dicts(rows: dict[str, dict[str, Score]]) -> dict:
@@ -225,12 +272,15 @@ def _as_dicts(rows: dict[str, dict[str, Score]]) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="eval.score", description=__doc__.split("\n")[0])
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="conversions run in parallel (default: one per core)")
-    parser.add_argument("--out", type=Path, default=OUT, help="the corpus folder (build/eval)")
+    parser.add_argument("--jobs", type=int, default=2, help="conversions run at once (2)")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="default: build/corpus")
+    parser.add_argument("--models", type=Path, default=MODELS,
+                        help="where the leave-one-genre-out folds are (build/models)")
+    parser.add_argument("--out", type=Path, default=OUT, help="default: build/eval")
     args = parser.parse_args(argv)
     start = time.monotonic()
-    result = evaluate(args.out, args.jobs)
+    args.out.mkdir(parents=True, exist_ok=True)
+    result = evaluate(args.corpus, args.out, args.jobs, args.models)
     print(report(result, time.monotonic() - start, args.out))
     return 0
 
