@@ -437,6 +437,14 @@ def _hyphen_at_line_end(text, previous, following, vocabulary: Vocabulary, lang:
     if previous.kind != "Text" or following.kind != "Text":
         return None
     mark, body, rest = previous.text[-1:], previous.text[:-1], following.text
+    if mark in HYPHENS and body.endswith(SOFT_HYPHEN) and body[-2:-1].isalnum() and \
+            rest[:1].isalnum() and text[previous.end - 2:previous.end] == body[-1] + mark:
+        # A browser that breaks a word at its soft hyphen draws a hyphen there and keeps the
+        # soft one in the PDF's text: the break is the typesetter's, by the word's own mark.
+        cut = f"{body.split()[-1][:-1]}{mark}' / '{rest.split()[0]}"
+        return Edit(previous.end - 2, following.start, "", "drop_soft_hyphen",
+                    f"'{cut}': the line ends on a soft hyphen (U+00AD) and the hyphen drawn for "
+                    "it, where the word was allowed to break, so its parts are joined"), None
     if not mark or mark not in HYPHENS + SOFT_HYPHEN or not body[-1:].isalnum() or \
             not rest[:1].isalnum():
         return None
