@@ -38,7 +38,7 @@ from eval import align, debian, pagexml
 from eval.blocks import normalize
 from eval.extract import (PDF_CONVERTERS, SUFFIX, TESSERACT_LANG, CorpusError, extract,
                           html_to_markdown, page_count, tool_versions)
-from eval.gold import Gold, html_blocks, letter_blocks, novel_blocks, paper_blocks
+from eval.gold import Gold, cut, html_blocks, letter_blocks, novel_blocks, paper_blocks
 from eval.render import HYPHENATED, browser_css, page_html, print_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,7 +143,7 @@ def gold_of(spec: dict, work: Path) -> tuple[list[Gold], str, str, list | None]:
         blocks = [b for path in spec["files"] for b in letter_blocks(_read_xml(spec, path))]
         return blocks, "Arthur Schnitzler: Briefwechsel", "Briefwechsel", None
     if genre == "papers":
-        blocks = _cut(paper_blocks(_read_xml(spec, spec["files"][0])), TARGET_CHARS[style])
+        blocks = cut(paper_blocks(_read_xml(spec, spec["files"][0])), TARGET_CHARS[style])
         title = Path(spec["files"][0]).name.split(".training")[0].replace("_", " ")
         return blocks, title, title, None
     if genre in ("newspapers", "prints"):
@@ -162,15 +162,6 @@ def gold_of(spec: dict, work: Path) -> tuple[list[Gold], str, str, list | None]:
     tree = lxml.html.document_fromstring(source.read_bytes(), parser=debian.HTML_PARSER)
     title = normalize(tree.findtext(".//title") or spec["name"])
     return html_blocks(tree.find(".//body")), title, title, None
-
-
-def _cut(blocks: list[Gold], target_chars: int) -> list[Gold]:
-    total = 0
-    for i, block in enumerate(blocks):
-        total += len(block.text)
-        if total >= target_chars:
-            return blocks[:i + 1]
-    return blocks
 
 
 def converters_of(spec: dict) -> list[str]:

@@ -153,7 +153,7 @@ def novel_blocks(tree, target_chars: int) -> tuple[list[Gold], str, str]:
         # A long chapter (or a body without chapters) is cut at a paragraph; its notes stay.
         text = [block for block in tei_blocks(unit) if block.kind != "note"]
         notes = [block for block in tei_blocks(unit) if block.kind == "note"]
-        kept = _cut(text, target_chars - sum(len(block.text) for block in blocks))
+        kept = cut(text, target_chars - sum(len(block.text) for block in blocks))
         numbers = {number for block in kept for _, number in block.marks}
         blocks += kept + [note for n, note in enumerate(notes, 1) if n in numbers]
         if sum(len(block.text) for block in blocks) >= target_chars:
@@ -164,7 +164,8 @@ def novel_blocks(tree, target_chars: int) -> tuple[list[Gold], str, str]:
     return blocks, title, author
 
 
-def _cut(blocks: list[Gold], target_chars: int) -> list[Gold]:
+def cut(blocks: list[Gold], target_chars: int) -> list[Gold]:
+    """The first blocks, up to the one that reaches `target_chars` of text."""
     total = 0
     for i, block in enumerate(blocks):
         total += len(block.text)

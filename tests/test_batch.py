@@ -252,8 +252,8 @@ def test_a_killed_run_leaves_no_partial_tei_and_the_next_run_completes_it(tmp_pa
     run.wait()
     written = list(out.glob("*.tei.xml"))
     assert 3 <= len(written) < 40, "the kill did not land in mid-batch"
-    for tei in written:
-        parse(tei.read_bytes())  # whole, or not there at all
+    for path in written:
+        parse(path.read_bytes())  # whole, or not there at all
     assert main(["run", str(raw), "--out", str(out)]) == 0
     report = _report()
     assert report["files"]["up_to_date"] >= len(written) - 2  # those whose record was written
